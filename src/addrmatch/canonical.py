@@ -1,0 +1,163 @@
+"""Address components -> USPS Publication 28 canonical components.
+
+* Upper case; periods, commas and semicolons removed; single spaces.
+* ``prefix``/``direction``: N S E W NE NW SE SW (Pub 28 section 233).
+* ``tag``: the C1 standard abbreviation (AVENUE, AV, AVEN -> AVE).
+* ``apt``: the unit identifier only ("Apt 45", "#45", "Unit 45" -> "45"); a
+  designator with no identifier becomes its C2 abbreviation ("Basement" ->
+  "BSMT"); outer levels of a two-level unit keep their designator,
+  abbreviated ("Bldg 2 Apt 5" -> "BLDG 2 5").
+* ``state``: the two-letter code ("Minnesota", "N.Y." -> "MN", "NY").
+* ``zip``: five digits, or ZIP+4 as "55123-4567".
+* ``number``: "123½" -> "123 1/2".
+* ``street``: words kept as written (Pub 28 does not abbreviate name words),
+  except the heads of box routes: "Rural Route 2" -> "RR 2",
+  "Highway Contract 1" -> "HC 1", "Urbanizacion X" -> "URB X".
+
+:func:`canonicalize` is idempotent: ``canonicalize(canonicalize(a)) == canonicalize(a)``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from addrmatch.address import Address
+from addrmatch.tables import TABLES
+
+__all__ = ["canonicalize", "canonical_words", "canonical_direction", "canonical_tag", "canonical_apt"]
+
+_DROP = str.maketrans({".": " ", ",": " ", ";": " "})
+_DIRECTIONAL_KEY = str.maketrans("", "", ".- ")
+_ZIP_DIGITS = re.compile(r"^(\d{5})-?(\d{4})?$")
+_SUFFIXES = TABLES.suffixes
+_DIRECTIONALS = TABLES.directionals
+_UNITS = TABLES.unit_designators
+_STATES = TABLES.states
+_ROUTE_HEADS = {
+    "RURAL ROUTE": "RR",
+    "RURAL RTE": "RR",
+    "RURAL RT": "RR",
+    "R R": "RR",
+    "RFD": "RR",
+    "HIGHWAY CONTRACT": "HC",
+    "STAR ROUTE": "HC",
+    "URBANIZACION": "URB",
+    "URBANIZATION": "URB",
+}
+
+
+def canonical_words(value: str | None) -> str | None:
+    """Upper case, separators removed, single spaces.
+
+    >>> canonical_words(" St. Louis ")
+    'ST LOUIS'
+    """
+    if value is None:
+        return None
+    text = " ".join(value.translate(_DROP).upper().split())
+    return text or None
+
+
+def canonical_direction(value: str | None) -> str | None:
+    """A directional as N S E W NE NW SE SW; other words upper-cased.
+
+    >>> canonical_direction("North-West"), canonical_direction("s.")
+    ('NW', 'S')
+    """
+    words = canonical_words(value)
+    if words is None:
+        return None
+    return _DIRECTIONALS.get(words.translate(_DIRECTIONAL_KEY), words)
+
+
+def canonical_tag(value: str | None) -> str | None:
+    """A street suffix as its C1 standard abbreviation.
+
+    >>> canonical_tag("Avenue"), canonical_tag("AV."), canonical_tag("Blvd")
+    ('AVE', 'AVE', 'BLVD')
+    """
+    words = canonical_words(value)
+    if words is None:
+        return None
+    return _SUFFIXES.get(words, words)
+
+
+def canonical_apt(value: str | None) -> str | None:
+    """The unit: identifier only; a lone designator as its C2 abbreviation.
+
+    >>> canonical_apt("Apt 45"), canonical_apt("# 45"), canonical_apt("Basement"), canonical_apt("Bldg 2 5")
+    ('45', '45', 'BSMT', 'BLDG 2 5')
+    """
+    words = canonical_words(value)
+    if words is None:
+        return None
+    tokens = [t for t in words.replace("#", " # ").split() if t != "#"]
+    if not tokens:
+        return None
+    if len(tokens) == 1:
+        return _UNITS.get(tokens[0], tokens[0])
+    if len(tokens) == 2 and tokens[0] in _UNITS:
+        return tokens[1]  # "APT 45" given as the apt component
+    return " ".join(_UNITS.get(t, t) if n % 2 == 0 else t for n, t in enumerate(tokens))
+
+
+def _canonical_street(value: str | None) -> str | None:
+    words = canonical_words(value)
+    if words is None:
+        return None
+    for head, short in _ROUTE_HEADS.items():
+        if words.startswith(head + " "):
+            return short + words[len(head) :]
+    return words
+
+
+def _canonical_number(value: str | None) -> str | None:
+    words = canonical_words(value)
+    if words is None:
+        return None
+    if "½" in words:
+        words = " ".join(words.replace("½", " 1/2").split())
+    return words
+
+
+def _canonical_state(value: str | None) -> str | None:
+    words = canonical_words(value)
+    if words is None:
+        return None
+    return _STATES.get(words) or _STATES.get(words.replace(" ", ""), words)
+
+
+def _canonical_zip(value: str | None) -> str | None:
+    if value is None:
+        return None
+    text = value.strip().rstrip(".")
+    m = _ZIP_DIGITS.match(text)
+    if m is None:
+        return text.upper() or None
+    return f"{m.group(1)}-{m.group(2)}" if m.group(2) else m.group(1)
+
+
+def canonicalize(address: Address) -> Address:
+    """The Pub 28 canonical form of an address (see the module docstring).
+
+    >>> from addrmatch import parse
+    >>> a = canonicalize(parse("4321 North Lexington Avenue Apt #45, Blaine, Minnesota 55123"))
+    >>> (a.number, a.prefix, a.street, a.tag, a.apt, a.city, a.state, a.zip)
+    ('4321', 'N', 'LEXINGTON', 'AVE', '45', 'BLAINE', 'MN', '55123')
+    """
+    return Address(
+        po_box=address.po_box,
+        number=_canonical_number(address.number),
+        prefix=canonical_direction(address.prefix),
+        street=_canonical_street(address.street),
+        tag=canonical_tag(address.tag),
+        direction=canonical_direction(address.direction),
+        apt=canonical_apt(address.apt),
+        city=canonical_words(address.city),
+        state=_canonical_state(address.state),
+        zip=_canonical_zip(address.zip),
+        county=canonical_words(address.county),
+        location_code=address.location_code.strip() if address.location_code else None,
+        tract=address.tract.strip() if address.tract else None,
+        block=address.block.strip() if address.block else None,
+    )

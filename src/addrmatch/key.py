@@ -1,0 +1,328 @@
+"""``match_key``: the identity of an address; ``explain``: why two keys agree.
+
+The key is built from the canonical form (:func:`addrmatch.canonicalize`)
+and folds a little more, each fold listed here and in the README:
+
+* **case, spacing and punctuation** in names: "Mc Donnell" ~ "McDonnell",
+  "O'Hare" ~ "OHARE", "St. Louis" ~ "ST LOUIS".
+* **ordinals**: "First" ~ "1st" ~ "1" in street names and units
+  ("Fifth Ave" ~ "5th Ave"; "2nd Floor" ~ "Floor 2").
+* **Saint, Fort, Mount** in street and city names: "St Paul" ~ "Saint Paul",
+  "Ft Worth" ~ "Fort Worth", "Mt Vernon" ~ "Mount Vernon".
+* **highway words**: "Highway"/"Hwy" -> HWY, "Route"/"Rte"/"Rt" -> RTE,
+  "County Road"/"Co Rd" -> COUNTY RD, "State Hwy"/"St Hwy" -> STATE HWY.
+* a street named only by a directional: "South St" ~ "S St".
+* **unit designator words**: "Apt 4" ~ "#4" ~ "Unit 4" ~ "Ste 4" (the
+  identifier is the unit; leading zeros dropped: "#04" ~ "4").
+* **ZIP+4 -> ZIP5**; the place is the ZIP when there is one, else city and
+  state (so the city is not compared when both sides have a ZIP).
+
+Deliberately *not* folded: the house number (123 vs 123A vs 123-1), the
+prefix and post directionals (N Main St vs Main St N), the suffix type
+(Main St vs Main Ave), the unit identifier, the ZIP, a missing part (no ZIP,
+no suffix, no unit: the store's ``partial`` tier decides those), and PO box
+versus street address.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+from addrmatch.address import Address
+from addrmatch.canonical import canonicalize
+from addrmatch.normalize import AddressInput, to_address
+from addrmatch.tables import TABLES
+
+__all__ = ["Explanation", "FieldComparison", "explain", "key_of", "match_key"]
+
+_NOT_ALNUM = re.compile(r"[^A-Z0-9 ]+")
+_ORDINAL_NUMBER = re.compile(r"^(\d+)(?:ST|ND|RD|TH)$")
+_LEADING_ZEROS = re.compile(r"^0+(?=\d)")
+_ORDINAL_WORDS = TABLES.ordinal_words
+_DIRECTIONALS = TABLES.directionals
+_HIGHWAY_WORDS = {w: "HWY" for w in ("HIGHWAY", "HWY", "HIWAY", "HWAY", "HIGHWY")}
+_HIGHWAY_WORDS.update({w: "RTE" for w in ("ROUTE", "RTE", "RT")})
+_HIGHWAY_MODIFIERS = {"ST": "STATE", "STATE": "STATE", "CO": "COUNTY", "COUNTY": "COUNTY", "US": "US"}
+_NAME_ABBREVIATIONS = {"ST": "SAINT", "STE": "SAINTE", "FT": "FORT", "MT": "MOUNT"}
+
+
+def _number_word(word: str) -> str:
+    word = _ORDINAL_WORDS.get(word, word)
+    m = _ORDINAL_NUMBER.match(word)
+    return m.group(1) if m else word
+
+
+def _fold_name(value: str | None) -> str:
+    """Street or city name -> key part (see the module docstring)."""
+    if not value:
+        return ""
+    words = _NOT_ALNUM.sub("", value.replace("-", " ")).split()
+    if len(words) == 1 and words[0] in _DIRECTIONALS:
+        return _DIRECTIONALS[words[0]]
+    highway = any(w in _HIGHWAY_WORDS or (w in ("RD", "ROAD") and n > 0) for n, w in enumerate(words))
+    out = []
+    for n, word in enumerate(words):
+        nxt = words[n + 1] if n + 1 < len(words) else ""
+        if highway and word in _HIGHWAY_MODIFIERS and (nxt in _HIGHWAY_WORDS or nxt in ("RD", "ROAD")):
+            out.append(_HIGHWAY_MODIFIERS[word])
+        elif highway and word in _HIGHWAY_WORDS:
+            out.append(_HIGHWAY_WORDS[word])
+        elif highway and word == "ROAD" and n > 0:
+            out.append("RD")
+        else:
+            out.append(_number_word(_NAME_ABBREVIATIONS.get(word, word)))
+    return "".join(out)
+
+
+def _fold_unit(value: str | None) -> str:
+    if not value:
+        return ""
+    words = _NOT_ALNUM.sub(" ", value).split()
+    return "".join(_LEADING_ZEROS.sub("", _number_word(w)) for w in words)
+
+
+def _fold_number(value: str | None) -> str:
+    return value.replace(" ", "") if value else ""
+
+
+def _place(a: Address) -> str:
+    if a.zip:
+        return "Z" + a.zip[:5]
+    return f"C{_fold_name(a.city)},{a.state or ''}"
+
+
+def key_of(canonical: Address) -> str:
+    """The key of an address already in canonical form (no parsing).
+
+    >>> key_of(Address(number="12", street="FIRST", tag="AVE", zip="55123-0001"))
+    'S|12||1|AVE|||Z55123'
+    """
+    if canonical.po_box:
+        return f"B|{_fold_number(canonical.number)}|{_place(canonical)}"
+    return "|".join(
+        (
+            "S",
+            _fold_number(canonical.number),
+            canonical.prefix or "",
+            _fold_name(canonical.street),
+            canonical.tag or "",
+            canonical.direction or "",
+            _fold_unit(canonical.apt),
+            _place(canonical),
+        )
+    )
+
+
+def match_key(value: AddressInput) -> str:
+    """The identity of an address: equal keys = the same delivery point.
+
+    Accepts what :func:`addrmatch.normalize` accepts.
+
+    >>> match_key("4321 North Lexington Avenue, Blaine, MN 55123") == match_key("4321 N Lexington Ave., Blaine MN 55123-0001")
+    True
+    >>> match_key("4321 N Lexington Ave, Blaine MN 55123") == match_key("4321 N Lexington St, Blaine MN 55123")
+    False
+    """
+    return key_of(canonicalize(to_address(value)))
+
+
+# ---------------------------------------------------------------------------
+# explain
+
+Status = Literal["same", "folded", "differs", "missing"]
+
+
+@dataclass(frozen=True, slots=True)
+class FieldComparison:
+    """One field of an :class:`Explanation`.
+
+    ``status``: ``same`` (equal as written), ``folded`` (equal after the
+    normalisation named in ``how``), ``differs``, or ``missing`` (one side
+    has no value; the key then differs, and only the store's partial tier
+    may still match them).
+    """
+
+    field: str
+    left: str | None
+    right: str | None
+    status: Status
+    how: str
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Whether two values match, and field by field why."""
+
+    same: bool
+    left_key: str
+    right_key: str
+    fields: tuple[FieldComparison, ...]
+
+    def differing(self) -> tuple[FieldComparison, ...]:
+        """The fields that make the keys differ."""
+        return tuple(f for f in self.fields if f.status in ("differs", "missing"))
+
+    def __str__(self) -> str:
+        lines = [f"{'same address' if self.same else 'different addresses'}"]
+        for f in self.fields:
+            lines.append(f"  {f.field:<9} {f.status:<8} {f.left!s:<22} {f.right!s:<22} {f.how}")
+        return "\n".join(lines)
+
+
+_FOLD_NAMES = {
+    "number": "spacing in the house number",
+    "prefix": "directional abbreviation (Pub 28 s. 233)",
+    "direction": "directional abbreviation (Pub 28 s. 233)",
+    "tag": "suffix abbreviation (Pub 28 C1)",
+    "apt": "unit designator dropped, identifier kept (Pub 28 C2)",
+    "state": "state abbreviation (Pub 28 App. B)",
+}
+
+
+def _compare(
+    name: str,
+    raw_left: str | None,
+    raw_right: str | None,
+    can_left: str | None,
+    can_right: str | None,
+    key_left: str,
+    key_right: str,
+    fold: str,
+) -> FieldComparison:
+    if raw_left is None and raw_right is None:
+        return FieldComparison(name, None, None, "same", "absent on both sides")
+    if key_left != key_right:
+        if raw_left is None or raw_right is None:
+            side = "left" if raw_left is None else "right"
+            return FieldComparison(name, raw_left, raw_right, "missing", f"no {name} on the {side}")
+        return FieldComparison(name, raw_left, raw_right, "differs", f"{can_left} != {can_right}")
+    if raw_left == raw_right:
+        return FieldComparison(name, raw_left, raw_right, "same", "identical")
+    if can_left == can_right:
+        if (raw_left or "").upper().strip(". ") == (raw_right or "").upper().strip(". "):
+            how = "case and punctuation"
+        else:
+            how = _FOLD_NAMES.get(name, "upper case, punctuation removed")
+        return FieldComparison(name, raw_left, raw_right, "folded", f"{how}: both {can_left}")
+    return FieldComparison(name, raw_left, raw_right, "folded", f"key fold ({fold}): both {key_left}")
+
+
+def explain(a: AddressInput, b: AddressInput) -> Explanation:
+    """Say whether ``a`` and ``b`` match and which normalisation made each
+    field equal, or which field differs.
+
+    >>> e = explain("4321 North Lexington Avenue, Blaine, MN 55123", "4321 N Lexington Ave., Blaine MN 55123-0001")
+    >>> e.same, [(f.field, f.status) for f in e.fields if f.status != "same"]
+    (True, [('prefix', 'folded'), ('tag', 'folded'), ('zip', 'folded')])
+    """
+    raw_a, raw_b = to_address(a), to_address(b)
+    can_a, can_b = canonicalize(raw_a), canonicalize(raw_b)
+    key_a, key_b = key_of(can_a), key_of(can_b)
+    out: list[FieldComparison] = []
+    if can_a.po_box != can_b.po_box:
+        out.append(
+            FieldComparison(
+                "po_box",
+                str(can_a.po_box),
+                str(can_b.po_box),
+                "differs",
+                "a PO box and a street address are never the same",
+            )
+        )
+    else:
+        out.append(FieldComparison("po_box", str(can_a.po_box), str(can_b.po_box), "same", "identical"))
+    folds = {
+        "number": _fold_number,
+        "prefix": lambda v: v or "",
+        "street": _fold_name,
+        "tag": lambda v: v or "",
+        "direction": lambda v: v or "",
+        "apt": _fold_unit,
+    }
+    fold_notes = {
+        "street": "spacing, punctuation, ordinals, Saint/Fort/Mount, highway words",
+        "apt": "ordinals, leading zeros, punctuation",
+        "number": "spacing",
+    }
+    for name, fold in folds.items():
+        ca, cb = getattr(can_a, name), getattr(can_b, name)
+        out.append(
+            _compare(
+                name,
+                getattr(raw_a, name),
+                getattr(raw_b, name),
+                ca,
+                cb,
+                fold(ca),
+                fold(cb),
+                fold_notes.get(name, "none"),
+            )
+        )
+    if can_a.zip and can_b.zip:
+        out.append(
+            _compare(
+                "zip",
+                raw_a.zip,
+                raw_b.zip,
+                can_a.zip,
+                can_b.zip,
+                can_a.zip[:5],
+                can_b.zip[:5],
+                "ZIP+4 -> ZIP5",
+            )
+        )
+        if out[-1].status == "folded" and can_a.zip != can_b.zip:
+            out[-1] = FieldComparison(
+                "zip", raw_a.zip, raw_b.zip, "folded", f"ZIP+4 dropped: same ZIP5 {can_a.zip[:5]}"
+            )
+        for name in ("city", "state"):
+            out.append(
+                FieldComparison(
+                    name,
+                    getattr(raw_a, name),
+                    getattr(raw_b, name),
+                    "same",
+                    "not compared: the ZIP places the address",
+                )
+            )
+    elif can_a.zip or can_b.zip:
+        out.append(
+            _compare(
+                "zip",
+                raw_a.zip,
+                raw_b.zip,
+                can_a.zip,
+                can_b.zip,
+                can_a.zip or "",
+                can_b.zip or "",
+                "ZIP+4 -> ZIP5",
+            )
+        )
+    else:
+        out.append(
+            _compare(
+                "city",
+                raw_a.city,
+                raw_b.city,
+                can_a.city,
+                can_b.city,
+                _fold_name(can_a.city),
+                _fold_name(can_b.city),
+                "Saint/Fort/Mount, spacing",
+            )
+        )
+        out.append(
+            _compare(
+                "state",
+                raw_a.state,
+                raw_b.state,
+                can_a.state,
+                can_b.state,
+                can_a.state or "",
+                can_b.state or "",
+                "none",
+            )
+        )
+    return Explanation(key_a == key_b, key_a, key_b, tuple(out))

@@ -1,0 +1,50 @@
+"""``normalize``: any accepted input -> canonical Address (rules, parse, canonicalize)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, Union
+
+from addrmatch.address import Address
+from addrmatch.canonical import canonicalize
+from addrmatch.errors import AddressError
+from addrmatch.parse import parse
+from addrmatch.rules import check_boi
+
+__all__ = ["AddressInput", "normalize", "to_address"]
+
+#: What the pipeline accepts: free text, an Address, or a BOI address mapping.
+AddressInput = Union[str, Address, Mapping[str, Any]]
+
+
+def to_address(value: AddressInput) -> Address:
+    """Turn an accepted input into an Address *as written* (not canonical).
+
+    Text is parsed; a BOI mapping goes through :meth:`Address.from_boi` (input
+    rules included); an Address is checked against the PO box rule and
+    returned as it is.
+
+    >>> to_address({"fullStreetAddress": "PO Box 54", "city": "Blaine"}).number
+    '54'
+    """
+    if isinstance(value, str):
+        return parse(value)
+    if isinstance(value, Address):
+        if value.po_box:
+            check_boi({k: v for k, v in value.to_boi().items() if v})
+        return value
+    if isinstance(value, Mapping):
+        return Address.from_boi(value)
+    raise AddressError(
+        f"address: expected text, an Address or a BOI mapping, got {type(value).__name__}",
+        rule="type",
+    )
+
+
+def normalize(value: AddressInput) -> Address:
+    """Apply the input rules, parse, and canonicalize.
+
+    >>> normalize("4321 north lexington av #45").street_line()
+    '4321 N LEXINGTON AVE # 45'
+    """
+    return canonicalize(to_address(value))
