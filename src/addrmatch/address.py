@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
-__all__ = ["Address", "BOI_FIELDS", "STREET_FIELDS", "PLACE_FIELDS"]
+__all__ = ["BOI_FIELDS", "PLACE_FIELDS", "STREET_FIELDS", "Address"]
 
 #: Address attribute -> BOI JSON name, in BOI order.
 BOI_FIELDS: dict[str, str] = {

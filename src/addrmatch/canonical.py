@@ -1,6 +1,7 @@
 """Address components -> USPS Publication 28 canonical components.
 
-* Upper case; periods, commas and semicolons removed; single spaces.
+* Upper case; periods removed ("U.S." -> "US"), commas and semicolons
+  turned into spaces; single spaces.
 * ``prefix``/``direction``: N S E W NE NW SE SW (Pub 28 section 233).
 * ``tag``: the C1 standard abbreviation (AVENUE, AV, AVEN -> AVE).
 * ``apt``: the unit identifier only ("Apt 45", "#45", "Unit 45" -> "45"); a
@@ -24,9 +25,19 @@ import re
 from addrmatch.address import Address
 from addrmatch.tables import TABLES
 
-__all__ = ["canonicalize", "canonical_words", "canonical_direction", "canonical_tag", "canonical_apt"]
+__all__ = [
+    "canonical_apt",
+    "canonical_direction",
+    "canonical_tag",
+    "canonical_words",
+    "canonical_zip",
+    "canonicalize",
+    "number_from_words",
+    "state_from_words",
+    "street_from_words",
+]
 
-_DROP = str.maketrans({".": " ", ",": " ", ";": " "})
+_DROP = str.maketrans({".": None, ",": " ", ";": " "})
 _DIRECTIONAL_KEY = str.maketrans("", "", ".- ")
 _ZIP_DIGITS = re.compile(r"^(\d{5})-?(\d{4})?$")
 _SUFFIXES = TABLES.suffixes
@@ -101,33 +112,42 @@ def canonical_apt(value: str | None) -> str | None:
     return " ".join(_UNITS.get(t, t) if n % 2 == 0 else t for n, t in enumerate(tokens))
 
 
-def _canonical_street(value: str | None) -> str | None:
-    words = canonical_words(value)
-    if words is None:
-        return None
+def street_from_words(words: str) -> str:
+    """The canonical street from canonical words (route heads shortened)."""
     for head, short in _ROUTE_HEADS.items():
         if words.startswith(head + " "):
             return short + words[len(head) :]
     return words
 
 
+def number_from_words(words: str) -> str:
+    """The canonical house number from canonical words ("123½" -> "123 1/2")."""
+    if "½" in words:
+        return " ".join(words.replace("½", " 1/2").split())
+    return words
+
+
+def state_from_words(words: str) -> str:
+    """The two-letter code for a state written in canonical words, else the words."""
+    return _STATES.get(words) or _STATES.get(words.replace(" ", ""), words)
+
+
+def _canonical_street(value: str | None) -> str | None:
+    words = canonical_words(value)
+    return None if words is None else street_from_words(words)
+
+
 def _canonical_number(value: str | None) -> str | None:
     words = canonical_words(value)
-    if words is None:
-        return None
-    if "½" in words:
-        words = " ".join(words.replace("½", " 1/2").split())
-    return words
+    return None if words is None else number_from_words(words)
 
 
 def _canonical_state(value: str | None) -> str | None:
     words = canonical_words(value)
-    if words is None:
-        return None
-    return _STATES.get(words) or _STATES.get(words.replace(" ", ""), words)
+    return None if words is None else state_from_words(words)
 
 
-def _canonical_zip(value: str | None) -> str | None:
+def canonical_zip(value: str | None) -> str | None:
     if value is None:
         return None
     text = value.strip().rstrip(".")
@@ -155,7 +175,7 @@ def canonicalize(address: Address) -> Address:
         apt=canonical_apt(address.apt),
         city=canonical_words(address.city),
         state=_canonical_state(address.state),
-        zip=_canonical_zip(address.zip),
+        zip=canonical_zip(address.zip),
         county=canonical_words(address.county),
         location_code=address.location_code.strip() if address.location_code else None,
         tract=address.tract.strip() if address.tract else None,

@@ -12,6 +12,8 @@ and folds a little more, each fold listed here and in the README:
 * **highway words**: "Highway"/"Hwy" -> HWY, "Route"/"Rte"/"Rt" -> RTE,
   "County Road"/"Co Rd" -> COUNTY RD, "State Hwy"/"St Hwy" -> STATE HWY.
 * a street named only by a directional: "South St" ~ "S St".
+* a type word left at the end of the name: "Cottage Grove" (no type) ~
+  "Cottage" + GRV, since readers disagree on whether "Grove" is the type.
 * **unit designator words**: "Apt 4" ~ "#4" ~ "Unit 4" ~ "Ste 4" (the
   identifier is the unit; leading zeros dropped: "#04" ~ "4").
 * **ZIP+4 -> ZIP5**; the place is the ZIP when there is one, else city and
@@ -32,7 +34,7 @@ from typing import Literal
 
 from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
-from addrmatch.normalize import AddressInput, to_address
+from addrmatch.normalize import AddressInput, normalize, to_address
 from addrmatch.tables import TABLES
 
 __all__ = ["Explanation", "FieldComparison", "explain", "key_of", "match_key"]
@@ -42,6 +44,7 @@ _ORDINAL_NUMBER = re.compile(r"^(\d+)(?:ST|ND|RD|TH)$")
 _LEADING_ZEROS = re.compile(r"^0+(?=\d)")
 _ORDINAL_WORDS = TABLES.ordinal_words
 _DIRECTIONALS = TABLES.directionals
+_SUFFIXES = TABLES.suffixes
 _HIGHWAY_WORDS = {w: "HWY" for w in ("HIGHWAY", "HWY", "HIWAY", "HWAY", "HIGHWY")}
 _HIGHWAY_WORDS.update({w: "RTE" for w in ("ROUTE", "RTE", "RT")})
 _HIGHWAY_MODIFIERS = {"ST": "STATE", "STATE": "STATE", "CO": "COUNTY", "COUNTY": "COUNTY", "US": "US"}
@@ -101,13 +104,18 @@ def key_of(canonical: Address) -> str:
     """
     if canonical.po_box:
         return f"B|{_fold_number(canonical.number)}|{_place(canonical)}"
+    street, tag = canonical.street, canonical.tag
+    if tag is None and street and " " in street:
+        head, last = street.rsplit(" ", 1)
+        if last in _SUFFIXES:
+            street, tag = head, _SUFFIXES[last]
     return "|".join(
         (
             "S",
             _fold_number(canonical.number),
             canonical.prefix or "",
-            _fold_name(canonical.street),
-            canonical.tag or "",
+            _fold_name(street),
+            tag or "",
             canonical.direction or "",
             _fold_unit(canonical.apt),
             _place(canonical),
@@ -125,7 +133,7 @@ def match_key(value: AddressInput) -> str:
     >>> match_key("4321 N Lexington Ave, Blaine MN 55123") == match_key("4321 N Lexington St, Blaine MN 55123")
     False
     """
-    return key_of(canonicalize(to_address(value)))
+    return key_of(normalize(value))
 
 
 # ---------------------------------------------------------------------------

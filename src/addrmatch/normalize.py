@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Union
+from typing import Any
 
 from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
 from addrmatch.errors import AddressError
-from addrmatch.parse import parse
+from addrmatch.parse import normalize_text, parse
 from addrmatch.rules import check_boi
 
 __all__ = ["AddressInput", "normalize", "to_address"]
 
 #: What the pipeline accepts: free text, an Address, or a BOI address mapping.
-AddressInput = Union[str, Address, Mapping[str, Any]]
+AddressInput = str | Address | Mapping[str, Any]
 
 
 def to_address(value: AddressInput) -> Address:
@@ -47,4 +47,6 @@ def normalize(value: AddressInput) -> Address:
     >>> normalize("4321 north lexington av #45").street_line()
     '4321 N LEXINGTON AVE # 45'
     """
+    if isinstance(value, str):
+        return normalize_text(value)  # == canonicalize(parse(value)), without re-reading the words
     return canonicalize(to_address(value))

@@ -22,7 +22,7 @@ from typing import Any
 from addrmatch.address import BOI_FIELDS
 from addrmatch.errors import AddressError, ConflictingFieldsError, POBoxError
 
-__all__ = ["check_boi", "clean_boi", "BOI_KEYS"]
+__all__ = ["BOI_KEYS", "check_boi", "clean_boi"]
 
 #: Every key a BOI address mapping may hold.
 BOI_KEYS: frozenset[str] = frozenset(BOI_FIELDS.values()) | {"fullStreetAddress"}

@@ -22,12 +22,12 @@ read-only mapping.
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
-from typing import Mapping
 
-__all__ = ["TABLES", "Tables", "DATA_DIR"]
+__all__ = ["DATA_DIR", "TABLES", "Tables"]
 
 
 def _data_dir() -> Path:

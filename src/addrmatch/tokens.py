@@ -1,46 +1,136 @@
-"""The tokenizer: address text -> words, each with its lookup key.
+"""The tokenizer: address text -> words, each with its lookup key and class.
 
-A token keeps its text as written (``raw``, periods included; the parser
-strips a field's trailing period when it joins the field) and a lookup ``key`` (upper case, periods removed), and records
-whether a separator (``,`` or ``;``) ended it. ``#45`` is split into ``#`` and
-``45``. Nothing else is changed: the parser picks fields out of these tokens
-and joins the raw text back, so that parse returns the words as written.
+Each word keeps its text as written (``raws``, periods included; the parser
+strips a field's trailing period when it joins the field), a lookup key
+(``keys``: upper case, periods removed), whether a separator (``,`` or
+``;``) ended it (``commas``), and a bit set of what the tables say it may be
+(``classes``: street suffix, directional, unit designator, ...), looked up
+once here so that the parser never looks a word up twice. ``#45`` is split
+into ``#`` and ``45``.
 """
 
 from __future__ import annotations
 
 import re
-from typing import NamedTuple
 
-__all__ = ["Token", "tokenize"]
+from addrmatch.tables import TABLES
 
-# A word is anything between whitespace and separators; "#" splits off.
+__all__ = [
+    "COMMON_SUFFIX",
+    "DIGIT",
+    "DIRECTIONAL",
+    "FLOOR_AFTER",
+    "HIGHWAY",
+    "MODIFIER",
+    "ORDINAL",
+    "ROAD",
+    "STATE_CODE",
+    "SUFFIX",
+    "TRAILER",
+    "UNIT",
+    "Tokens",
+    "tokenize",
+]
+
+SUFFIX = 1  #: a C1 street suffix word
+DIRECTIONAL = 2  #: N, North, NE...
+UNIT = 4  #: a C2 unit designator word (APT, SUITE, #-words)
+STATE_CODE = 8  #: a two-letter state code
+HIGHWAY = 16  #: HIGHWAY, HWY, ROUTE... (a numbered road when an identifier follows)
+ROAD = 32  #: ROAD, RD (a numbered road only after a modifier)
+MODIFIER = 64  #: STATE, COUNTY, US... before a highway word
+ORDINAL = 128  #: FIRST, SECOND... or 1ST, 2ND...
+COMMON_SUFFIX = 256  #: a suffix that is nearly always a suffix after a name (ST, AVE, RD...)
+FLOOR_AFTER = 512  #: FLOOR, FLR, FL after a floor number
+TRAILER = 1024  #: BUSINESS, BYPASS... after a highway number
+DIGIT = 2048  #: the word has a digit
+
+# The commonest C1 abbreviations: a street type when they stand after a name.
+COMMON_SUFFIXES = frozenset(
+    "ST AVE RD DR LN BLVD CT WAY PL CIR PKWY HWY TER TRL LOOP SQ PIKE XING CV RUN PT PATH "
+    "ALY EXPY FWY TPKE RTE BND HOLW GRV CRES".split()
+)
+
 _WORD = re.compile(r"#|[^\s,;#]+|[,;]")
-_DROP = str.maketrans("", "", ".")
+_HAS_DIGIT = re.compile(r"\d")
+_ORDINAL_NUMBER = re.compile(r"^\d+(?:ST|ND|RD|TH)$")
 
 
-class Token(NamedTuple):
-    """One word of the input."""
+def _classes() -> dict[str, int]:
+    classes: dict[str, int] = {}
 
-    raw: str  #: as written
-    key: str  #: upper case without periods, for table lookups
-    comma: bool  #: a separator follows this word
+    def mark(words, bit: int) -> None:
+        for word in words:
+            classes[word] = classes.get(word, 0) | bit
+
+    mark(TABLES.suffixes, SUFFIX)
+    mark((k for k, v in TABLES.suffixes.items() if v in COMMON_SUFFIXES), COMMON_SUFFIX)
+    mark(TABLES.directionals, DIRECTIONAL)
+    mark(TABLES.unit_designators, UNIT)
+    mark(TABLES.state_codes, STATE_CODE)
+    mark(TABLES.highway_words, HIGHWAY)
+    mark(TABLES.road_words, ROAD)
+    mark(TABLES.highway_modifiers, MODIFIER)
+    mark(TABLES.highway_trailers, TRAILER)
+    mark(TABLES.ordinal_words, ORDINAL)
+    mark(("FLOOR", "FLR", "FL"), FLOOR_AFTER)
+    return classes
 
 
-def tokenize(text: str) -> list[Token]:
-    """Split address text into tokens.
+_CLASSES: dict[str, int] = _classes()
 
-    >>> [(t.raw, t.key, t.comma) for t in tokenize("120 N. Michigan Ave., Chicago #4")]
-    [('120', '120', False), ('N.', 'N', False), ('Michigan', 'MICHIGAN', False), ('Ave.', 'AVE', True), ('Chicago', 'CHICAGO', False), ('#', '#', False), ('4', '4', False)]
+
+class Tokens:
+    """The words of one address, as parallel lists indexed by position.
+
+    >>> t = tokenize("120 N. Michigan Ave., Chicago #4")
+    >>> t.raws
+    ['120', 'N.', 'Michigan', 'Ave.', 'Chicago', '#', '4']
+    >>> t.keys
+    ['120', 'N', 'MICHIGAN', 'AVE', 'CHICAGO', '#', '4']
+    >>> t.commas
+    [False, False, False, True, False, False, False]
+    >>> bool(t.classes[3] & SUFFIX), bool(t.classes[1] & DIRECTIONAL)
+    (True, True)
     """
-    tokens: list[Token] = []
-    for word in _WORD.findall(text):
-        if word == "," or word == ";":
-            if tokens and not tokens[-1].comma:
-                tokens[-1] = tokens[-1]._replace(comma=True)
-            continue
-        key = word.translate(_DROP).upper()
-        if not key:
-            continue
-        tokens.append(Token(word, key, False))
-    return tokens
+
+    __slots__ = ("classes", "commas", "keys", "raws")
+
+    def __init__(self, raws: list[str], keys: list[str], commas: list[bool], classes: list[int]) -> None:
+        self.raws = raws
+        self.keys = keys
+        self.commas = commas
+        self.classes = classes
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+
+def tokenize(text: str) -> Tokens:
+    """Split address text into :class:`Tokens`."""
+    raws = _WORD.findall(text)
+    # Upper-casing never creates a separator, so both lists split alike.
+    keys = [w.replace(".", "") for w in _WORD.findall(text.upper())]
+    if len(keys) != len(raws):  # a character whose upper case is a separator: split again
+        keys = [w.upper().replace(".", "") for w in raws]
+    if "," in text or ";" in text or "" in keys:
+        kept_raws: list[str] = []
+        kept_keys: list[str] = []
+        commas: list[bool] = []
+        for raw, key in zip(raws, keys, strict=True):
+            if key == "," or key == ";":
+                if commas:
+                    commas[-1] = True
+            elif key:
+                kept_raws.append(raw)
+                kept_keys.append(key)
+                commas.append(False)
+        raws, keys = kept_raws, kept_keys
+    else:
+        commas = [False] * len(keys)
+    get = _CLASSES.get
+    classes = [get(k, 0) for k in keys]
+    for n, key in enumerate(keys):
+        if not key.isalpha() and _HAS_DIGIT.search(key):
+            classes[n] |= DIGIT | (ORDINAL if _ORDINAL_NUMBER.match(key) else 0)
+    return Tokens(raws, keys, commas, classes)
