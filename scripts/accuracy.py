@@ -30,7 +30,8 @@ def main() -> None:
     ap.add_argument("--errors", type=int, default=0)
     ap.add_argument("--only", default=None, help="show errors of this field only")
     args = ap.parse_args()
-    rows = [json.loads(line) for line in open(args.corpus)]
+    with open(args.corpus, encoding="utf-8") as handle:
+        rows = [json.loads(line) for line in handle]
     right = {k: Counter() for k in ("addrmatch", "usaddress")}
     whole = Counter()
     paths = Counter()
@@ -48,7 +49,7 @@ def main() -> None:
         theirs = as_dict(crf.address if crf else None)
         for name, got in (("addrmatch", ours), ("usaddress", theirs)):
             ok = [got[f] == gold[f] for f in FIELDS]
-            right[name].update(f for f, good in zip(FIELDS, ok) if good)
+            right[name].update(f for f, good in zip(FIELDS, ok, strict=True) if good)
             whole[name] += all(ok)
         bad = [f for f in FIELDS if ours[f] != gold[f]]
         if bad and shown < args.errors and (args.only is None or args.only in bad):

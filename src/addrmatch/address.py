@@ -94,9 +94,9 @@ class Address:
         kwargs["po_box"] = bool(values.get("postOfficeBox") or False)
         if full is None:
             return cls(**kwargs)
-        from addrmatch.parse import parse
+        from addrmatch.parse import parse_details
 
-        parsed = parse(full)
+        parsed = parse_details(full, fallback=False).address
         overrides = {k: v for k, v in kwargs.items() if v is not None and k != "po_box"}
         return replace(parsed, **overrides)
 

@@ -8,7 +8,7 @@ from typing import Any
 from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
 from addrmatch.errors import AddressError
-from addrmatch.parse import normalize_text, parse
+from addrmatch.parse import normalize_text, parse_details
 from addrmatch.rules import check_boi
 
 __all__ = ["AddressInput", "normalize", "to_address"]
@@ -18,9 +18,10 @@ AddressInput = str | Address | Mapping[str, Any]
 
 
 def to_address(value: AddressInput) -> Address:
-    """Turn an accepted input into an Address *as written* (not canonical).
+    """Turn an accepted input into an Address *as written* (not canonical),
+    read the way :func:`normalize` reads it.
 
-    Text is parsed; a BOI mapping goes through :meth:`Address.from_boi` (input
+    Text is parsed with ``parse_details(text, fallback=False)``; a BOI mapping goes through :meth:`Address.from_boi` (input
     rules included); an Address is checked against the PO box rule and
     returned as it is.
 
@@ -28,7 +29,7 @@ def to_address(value: AddressInput) -> Address:
     '54'
     """
     if isinstance(value, str):
-        return parse(value)
+        return parse_details(value, fallback=False).address
     if isinstance(value, Address):
         if value.po_box:
             check_boi({k: v for k, v in value.to_boi().items() if v})
@@ -44,9 +45,14 @@ def to_address(value: AddressInput) -> Address:
 def normalize(value: AddressInput) -> Address:
     """Apply the input rules, parse, and canonicalize.
 
+    Text is read by the fast reader (``parse_details(text, fallback=False)``),
+    so that every spelling of one address is read alike; usaddress reads only
+    text the fast reader cannot read at all. :func:`addrmatch.parse` may
+    consult usaddress for a better as-written split of ambiguous text.
+
     >>> normalize("4321 north lexington av #45").street_line()
     '4321 N LEXINGTON AVE # 45'
     """
     if isinstance(value, str):
-        return normalize_text(value)  # == canonicalize(parse(value)), without re-reading the words
+        return normalize_text(value)  # == canonicalize(to_address(value)), from the token keys
     return canonicalize(to_address(value))

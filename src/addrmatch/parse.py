@@ -152,8 +152,15 @@ def parse(text: str) -> Address:
     return parse_details(text).address
 
 
-def parse_details(text: str) -> ParseResult:
+def parse_details(text: str, *, fallback: bool = True) -> ParseResult:
     """Parse and say how: confidence, the path that decided, and warnings.
+
+    With ``fallback=True`` (the default) a reading of the fast path below
+    :data:`CONFIDENT` is replaced by usaddress's; with ``fallback=False`` the
+    fast reading is kept whatever its confidence, and usaddress reads only
+    text the fast path cannot read at all. ``normalize`` and ``match_key``
+    use ``fallback=False``: the fast reader is deterministic in the word
+    classes, so every spelling of one address is read alike.
 
     Raises :class:`~addrmatch.errors.UnparseableAddressError` when no street
     or box can be found. Never raises anything else for a ``str``.
@@ -163,7 +170,7 @@ def parse_details(text: str) -> ParseResult:
     ('fast', '109th', 'NW')
     """
     reader = _read(text)
-    if reader is not None and reader.confidence >= CONFIDENT:
+    if reader is not None and (reader.confidence >= CONFIDENT or not fallback):
         return reader.result()
     crf = _crf(text)
     if crf is not None:
@@ -174,23 +181,22 @@ def parse_details(text: str) -> ParseResult:
 
 
 def normalize_text(text: str) -> Address:
-    """``canonicalize(parse(text))``, built straight from the token keys.
+    """``canonicalize(parse_details(text, fallback=False).address)``, built
+    straight from the token keys.
 
     The fast path already knows each word's table entry, so the canonical
-    form costs nothing more than joining keys; the tests check that this
-    equals ``canonicalize(parse(text))`` on the corpus and on generated text.
+    form costs nothing more than joining keys; the tests check the equality
+    above on the corpus and on generated text.
 
     >>> normalize_text("4321 north lexington av #45").street_line()
     '4321 N LEXINGTON AVE # 45'
     """
     reader = _read(text)
-    if reader is not None and reader.confidence >= CONFIDENT:
+    if reader is not None:
         return reader.canonical()
     crf = _crf(text)
     if crf is not None:
         return canonicalize(crf.address)
-    if reader is not None:
-        return reader.canonical()
     raise _unparseable(text)
 
 
@@ -323,8 +329,8 @@ class _Reader:
                 return False
             after = self._street_and_units(after)
         self._city(after)
-        if "street" not in self.spans and not self.po_box:
-            return False
+        if not self.spans.get("street") and not self.po_box:
+            return False  # "42": a number alone is no address
         penalty = self.penalty + 0.4 * sum(w.startswith("words left out") for w in self.warnings)
         self.confidence = round(max(0.0, min(1.0, 1.0 - penalty)), 3)
         return True
@@ -442,7 +448,10 @@ class _Reader:
             if k < end and classes[k] & ORDINAL and designator == "FL":
                 self.apt_levels.append((j, (k,)))
                 return k + 1
-            if street_done and (designator not in _UNITS_NEED_ID or classes[j - 1] & (SUFFIX | DIRECTIONAL)):
+            if street_done and (
+                designator not in _UNITS_NEED_ID
+                or (classes[j - 1] & (SUFFIX | DIRECTIONAL) and not self.commas[j - 1])
+            ):
                 k = j + 1
                 if k < end and keys[k] in _LEVEL_WORDS:
                     k += 1  # "Lower level"
@@ -522,7 +531,7 @@ class _Reader:
         if (
             len(key) <= 2
             and key.isalpha()
-            and not cls & (DIRECTIONAL | STATE_CODE)
+            and not cls & (DIRECTIONAL | STATE_CODE | SUFFIX)
             and (at_segment_end or classes[j + 1] & STATE_CODE == 0)
             and prev_cls & (SUFFIX | DIRECTIONAL)
             and j - 2 > zone_start
@@ -581,7 +590,8 @@ class _Reader:
         reading = self._best_street(i, zone_end, tail_allowed)
         if reading is None:
             self.penalty += 1.0
-            self.spans["street"] = [*lead, *range(i, zone_end)]
+            if lead or zone_end > i:
+                self.spans["street"] = [*lead, *range(i, zone_end)]
             return k
         _, p, s, tag, direction = reading
         if p > i:

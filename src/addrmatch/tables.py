@@ -142,9 +142,15 @@ def load_tables() -> Tables:
     for row in rows:
         names.setdefault(row["usps_abbreviation"], row["primary_name"])
         suffixes.setdefault(row["variant"], row["usps_abbreviation"])
-    directionals = {
-        _words(r["word"]).replace(" ", ""): r["usps_abbreviation"] for r in _read("directionals.csv")
-    }
+    directionals: dict[str, str] = {}
+    for row in _read("directionals.csv"):
+        word = row["word"].replace(".", "")
+        abbreviation = row["usps_abbreviation"]
+        directionals[word.replace(" ", "").replace("-", "")] = abbreviation
+        if "-" in word or " " in word:
+            directionals[word] = abbreviation  # "NORTH-WEST"; "NORTH WEST" (two words the tokenizer joins)
+        if len(abbreviation) == 2:
+            directionals[f"{abbreviation[0]} {abbreviation[1]}"] = abbreviation  # "S E"
     units = {r["variant"]: r["usps_abbreviation"] for r in _read("unit_designator_variants.csv")}
     # "No 102", "Num 102": a number sign in words; "#" is not a C2 designator.
     needs_identifier = set()

@@ -106,6 +106,28 @@ class Tokens:
         return len(self.keys)
 
 
+_NORTH_SOUTH = frozenset({"N", "S", "NORTH", "SOUTH"})
+_EAST_WEST = frozenset({"E", "W", "EAST", "WEST"})
+
+
+def _merge_compass_pairs(raws: list[str], keys: list[str], commas: list[bool], classes: list[int]) -> None:
+    """Join a directional written in two words into one: "North West", "S E"."""
+    n = 0
+    while n + 1 < len(keys):
+        first, second = keys[n], keys[n + 1]
+        if (
+            first in _NORTH_SOUTH
+            and second in _EAST_WEST
+            and not commas[n]
+            and (len(first) == 1) == (len(second) == 1)
+        ):
+            raws[n : n + 2] = [f"{raws[n]} {raws[n + 1]}"]
+            keys[n : n + 2] = [f"{first} {second}"]  # as canonical words write it: "S E", "NORTH WEST"
+            commas[n : n + 2] = [commas[n + 1]]
+            classes[n : n + 2] = [DIRECTIONAL]
+        n += 1
+
+
 def tokenize(text: str) -> Tokens:
     """Split address text into :class:`Tokens`."""
     raws = _WORD.findall(text)
@@ -130,6 +152,8 @@ def tokenize(text: str) -> Tokens:
         commas = [False] * len(keys)
     get = _CLASSES.get
     classes = [get(k, 0) for k in keys]
+    if len(keys) > 1:
+        _merge_compass_pairs(raws, keys, commas, classes)
     for n, key in enumerate(keys):
         if not key.isalpha() and _HAS_DIGIT.search(key):
             classes[n] |= DIGIT | (ORDINAL if _ORDINAL_NUMBER.match(key) else 0)

@@ -1,0 +1,675 @@
+"""The ``addrmatch`` command line: a thin layer over the library.
+
+::
+
+    addrmatch normalize [TEXT ...]         canonical form per address (or per stdin line)
+    addrmatch match A B                    same address or not, field by field
+    addrmatch dedupe INPUT.csv --column C  address ids + the proliferation report of a file
+    addrmatch load DB INPUT.csv --column C load addresses into an AddressStore
+    addrmatch search DB "query"            ranked near matches in a store
+    addrmatch report DB                    duplicate groups already in a store
+
+Exit codes: 0 success; 1 a negative answer (``match``: different addresses;
+``normalize``: some input was not an address); 2 an error (bad arguments,
+unreadable file, missing column, malformed CSV...). An error is one line on
+stderr, ``addrmatch: error: ...``; ``--verbose`` adds the traceback.
+Progress bars go to stderr, only on a terminal, and ``--quiet`` turns them
+off.
+
+Each group of subcommands is a function in :data:`COMMAND_GROUPS` that adds
+its parsers; a parser's ``handler(args, console) -> int`` runs it. The BOI
+staff commands (``addrmatch boi ...``) register the same way.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import json
+import os
+import sqlite3
+import sys
+import traceback
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, TextIO
+
+from addrmatch import __version__
+from addrmatch._progress import Progress
+from addrmatch.address import BOI_FIELDS, Address
+from addrmatch.dedupe import (
+    AddressColumns,
+    CSVInputError,
+    CSVRows,
+    DedupeSummary,
+    dedupe_stream,
+    make_analyser,
+    one_line,
+    open_csv,
+    write_atomically,
+)
+from addrmatch.errors import AddressError
+from addrmatch.key import Explanation, explain, match_key
+from addrmatch.normalize import normalize
+
+__all__ = [
+    "COMMAND_GROUPS",
+    "EXIT_ERROR",
+    "EXIT_NO",
+    "EXIT_OK",
+    "CommandError",
+    "Console",
+    "build_parser",
+    "common_options",
+    "example_path",
+    "main",
+]
+
+EXIT_OK = 0
+#: A negative answer: ``match`` found different addresses, ``normalize`` met a non-address.
+EXIT_NO = 1
+EXIT_ERROR = 2
+
+#: The example data shipped inside the package (``addrmatch/examples``).
+EXAMPLE_FILE = "staff_addresses.csv"
+#: The address columns of the example file.
+EXAMPLE_COLUMNS = AddressColumns("address", city="city", state="state", zip="zip")
+
+Handler = Callable[[argparse.Namespace, "Console"], int]
+
+
+class CommandError(Exception):
+    """A user-facing error: printed as one line, exit code 2, no traceback.
+
+    >>> str(CommandError("no database at 'x.db'"))
+    "no database at 'x.db'"
+    """
+
+
+@dataclass
+class Console:
+    """Where a command writes: results to ``out``, messages and progress to
+    ``err``. ``quiet`` silences progress bars and notes (not results).
+
+    >>> import io
+    >>> c = Console(out=io.StringIO(), err=io.StringIO(), quiet=False, verbose=False)
+    >>> c.progress(100, "rows").enabled  # not a terminal
+    False
+    """
+
+    out: TextIO
+    err: TextIO
+    quiet: bool
+    verbose: bool
+
+    def progress(self, total: int | None, unit: str, label: str = "") -> Progress:
+        """A progress bar on ``err``: drawn only on a terminal and without ``--quiet``."""
+        enabled = None if not self.quiet else False
+        return Progress(total, label=label, unit=unit, stream=self.err, enabled=enabled)
+
+    def note(self, message: str) -> None:
+        """A message on stderr, unless ``--quiet``."""
+        if not self.quiet:
+            print(message, file=self.err)
+
+    def warn(self, message: str) -> None:
+        """A warning on stderr, always shown."""
+        print(f"addrmatch: {message}", file=self.err)
+
+
+def common_options(*, suppress: bool = True) -> argparse.ArgumentParser:
+    """The options every subcommand takes (``--quiet``, ``--verbose``), as a
+    parent parser. ``suppress=True`` (for subcommands) leaves the value set
+    before the subcommand name in place when the option is not repeated.
+
+    >>> common_options(suppress=False).parse_args(["-q"]).quiet
+    True
+    """
+    parser = argparse.ArgumentParser(add_help=False)
+    default: Any = argparse.SUPPRESS if suppress else False
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", default=default, help="no progress bar, no notes on stderr"
+    )
+    parser.add_argument(
+        "-v", "--verbose", action="store_true", default=default, help="show the traceback of an error"
+    )
+    return parser
+
+
+def example_path() -> contextlib.AbstractContextManager[Path]:
+    """A context manager giving a real path to the packaged example CSV.
+
+    >>> with example_path() as p:
+    ...     p.name
+    'staff_addresses.csv'
+    """
+    resource = resources.files("addrmatch").joinpath("examples", EXAMPLE_FILE)
+    if not resource.is_file():
+        raise CommandError(
+            f"the example data ({EXAMPLE_FILE}) is not installed; in a source checkout, run"
+            " `python scripts/make_example_data.py`"
+        )
+    return resources.as_file(resource)
+
+
+# ---------------------------------------------------------------------------
+# normalize and match
+
+
+def _add_address_commands(sub: Any) -> None:
+    common = common_options()
+    p = sub.add_parser(
+        "normalize",
+        parents=[common],
+        help="print the canonical form of addresses",
+        description="Print the USPS Pub 28 canonical form of each address: the TEXT arguments, or each"
+        " line of stdin when there are none. One output line (or JSON object, or CSV row) per input;"
+        " an input that is not an address gets an empty output and a message on stderr (exit 1).",
+    )
+    p.add_argument("text", nargs="*", metavar="TEXT", help="an address; none: read lines from stdin")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="text: one line per address; json: one JSON object per line, BOI field names; csv: a"
+        " header, then input, the BOI fields and match_key",
+    )
+    p.set_defaults(handler=_cmd_normalize)
+
+    p = sub.add_parser(
+        "match",
+        parents=[common],
+        help="say whether two addresses are the same, field by field",
+        description="Compare two addresses and explain, field by field, why they are the same"
+        " address or not. Exit 0 when the same, 1 when different, 2 on error.",
+    )
+    p.add_argument("a", metavar="A", help="the first address")
+    p.add_argument("b", metavar="B", help="the second address")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=_cmd_match)
+
+
+def _input_lines(args: argparse.Namespace) -> Iterator[str]:
+    if args.text:
+        yield from args.text
+    else:
+        for line in sys.stdin:
+            yield line.rstrip("\r\n")
+
+
+def _cmd_normalize(args: argparse.Namespace, console: Console) -> int:
+    out = console.out
+    writer = csv.writer(out, lineterminator="\n") if args.format == "csv" else None
+    if writer is not None:
+        writer.writerow(["input", *BOI_FIELDS.values(), "match_key", "error"])
+    failed = 0
+    for number, text in enumerate(_input_lines(args), start=1):
+        address: Address | None = None
+        error = ""
+        if text.strip():
+            try:
+                address = normalize(text)
+            except AddressError as e:
+                failed += 1
+                error = str(e)
+                where = f"argument {number}" if args.text else f"line {number}"
+                console.warn(f"{where}: {error}")
+        if args.format == "text":
+            print(one_line(address) if address else "", file=out)
+        elif args.format == "json":
+            print(json.dumps(address.to_boi() if address else None), file=out)
+        else:
+            assert writer is not None
+            writer.writerow([text, *_csv_cells(address), match_key(address) if address else "", error])
+    return EXIT_NO if failed else EXIT_OK
+
+
+def _csv_cells(address: Address | None) -> list[str]:
+    """The BOI fields of an address as CSV cells: "" for None, true/false for the box flag."""
+    if address is None:
+        return [""] * len(BOI_FIELDS)
+    return [
+        ("true" if v else "false") if isinstance(v, bool) else ("" if v is None else v)
+        for v in address.to_boi().values()
+    ]
+
+
+def _cmd_match(args: argparse.Namespace, console: Console) -> int:
+    result = explain(args.a, args.b)
+    if args.format == "json":
+        data = {
+            "same": result.same,
+            "leftKey": result.left_key,
+            "rightKey": result.right_key,
+            "fields": [
+                {"field": f.field, "left": f.left, "right": f.right, "status": f.status, "how": f.how}
+                for f in result.fields
+            ],
+        }
+        print(json.dumps(data, indent=2), file=console.out)
+    else:
+        print(_explanation_text(result), file=console.out)
+    return EXIT_OK if result.same else EXIT_NO
+
+
+def _explanation_text(result: Explanation) -> str:
+    """The explanation as an aligned table."""
+    head = "SAME address" if result.same else "DIFFERENT addresses"
+    lines = [head, f"  key A: {result.left_key}", f"  key B: {result.right_key}", ""]
+    table = [("field", "status", "A", "B", "why")]
+    table += [(f.field, f.status, f.left or "-", f.right or "-", f.how) for f in result.fields]
+    widths = [max(len(row[i]) for row in table) for i in range(4)]
+    for row in table:
+        cells = [cell.ljust(width) for cell, width in zip(row, widths, strict=False)]
+        lines.append("  " + "  ".join([*cells, row[4]]).rstrip())
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------
+# dedupe
+
+
+def _add_column_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--column",
+        metavar="NAME",
+        help="the column holding the street line (or the whole address as free text)",
+    )
+    p.add_argument("--city-column", metavar="NAME", help="the column holding the city")
+    p.add_argument("--state-column", metavar="NAME", help="the column holding the state")
+    p.add_argument("--zip-column", metavar="NAME", help="the column holding the ZIP code")
+    p.add_argument(
+        "--encoding",
+        default="utf-8-sig",
+        help="the input's text encoding (default: UTF-8, with or without BOM)",
+    )
+    p.add_argument(
+        "--example",
+        action="store_true",
+        help=f"use the example data shipped with addrmatch ({EXAMPLE_FILE}: staff addresses written in"
+        " varied forms) instead of an input file",
+    )
+
+
+def _columns(args: argparse.Namespace) -> AddressColumns:
+    place = (args.city_column, args.state_column, args.zip_column)
+    if args.column is None:
+        if args.example and not any(place):
+            return EXAMPLE_COLUMNS
+        raise CommandError("--column is required: the name of the column holding the address")
+    return AddressColumns(args.column, city=place[0], state=place[1], zip=place[2])
+
+
+@contextlib.contextmanager
+def _input_path(args: argparse.Namespace, inputs: Sequence[str]) -> Iterator[list[str]]:
+    """The input paths, or the packaged example file with ``--example``."""
+    if args.example:
+        if inputs:
+            raise CommandError("give either input files or --example, not both")
+        with example_path() as path:
+            yield [os.fspath(path)]
+        return
+    if not inputs:
+        raise CommandError("no input file (give a CSV file, or --example for the shipped example data)")
+    yield list(inputs)
+
+
+def _add_dedupe_command(sub: Any) -> None:
+    p = sub.add_parser(
+        "dedupe",
+        parents=[common_options()],
+        help="give every row of a CSV file an address id; report duplicate addresses",
+        description="Read a CSV file row by row and write it back with address_id, match_key,"
+        " canonical_address, canonical_city, canonical_state, canonical_zip and address_error columns:"
+        " rows with the same address get the same address_id (numbered in order of first appearance)."
+        " Prints a summary: rows, distinct addresses, address errors, largest groups. Streams: rows are"
+        " never held in memory; memory grows only with the number of distinct addresses. A row with an"
+        " unreadable address gets empty address columns and an address_error (the run goes on); a"
+        " malformed CSV row (wrong number of fields) stops the run with its line number. The output"
+        " appears only when the whole file succeeded.",
+        epilog="example: addrmatch dedupe staff.csv --column address --city-column city"
+        " --state-column state --zip-column zip -o staff_ids.csv",
+    )
+    p.add_argument("input", nargs="?", metavar="INPUT.csv", help="the CSV file ('-' for stdin)")
+    _add_column_options(p)
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUTPUT.csv",
+        help="write the rows with their address ids here ('-' for stdout); without it only the summary"
+        " is printed",
+    )
+    p.add_argument("--top", type=int, default=10, metavar="N", help="how many largest groups to list (10)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="format of the summary")
+    p.set_defaults(handler=_cmd_dedupe)
+
+
+def _cmd_dedupe(args: argparse.Namespace, console: Console) -> int:
+    columns = _columns(args)
+    if args.top < 0:
+        raise CommandError("--top must be 0 or more")
+    with _input_path(args, [args.input] if args.input else []) as paths, contextlib.ExitStack() as stack:
+        source = paths[0]
+        if source == "-":
+            infile: TextIO = stack.enter_context(
+                open(sys.stdin.fileno(), encoding=args.encoding, newline="", closefd=False)
+            )
+            position, size, name = None, None, "<stdin>"
+        else:
+            infile, position = open_csv(source, args.encoding)
+            stack.enter_context(infile)
+            size, name = os.path.getsize(source), source
+        if args.output is None:
+            outfile: TextIO = stack.enter_context(open(os.devnull, "w", encoding="utf-8"))
+        elif args.output == "-":
+            outfile = console.out
+        else:
+            outfile = stack.enter_context(
+                write_atomically(args.output, source=None if source == "-" else source)
+            )
+        bar = stack.enter_context(console.progress(size, "rows", "dedupe"))
+        summary = dedupe_stream(
+            infile, outfile, columns, source=name, top=args.top, progress=bar.update, position=position
+        )
+    if args.output not in (None, "-"):
+        summary.output = args.output
+    report = console.err if args.output == "-" else console.out
+    _print_summary(summary, args, report, source=f"{EXAMPLE_FILE} (example data)" if args.example else name)
+    return EXIT_OK
+
+
+def _print_summary(summary: DedupeSummary, args: argparse.Namespace, out: TextIO, *, source: str) -> None:
+    if args.format == "json":
+        print(json.dumps(summary.as_dict(), indent=2), file=out)
+        return
+    width = len(f"{summary.rows:,}")
+    lines = [
+        f"addrmatch dedupe: {source}",
+        f"  rows                {summary.rows:>{width},}",
+        f"  distinct addresses  {summary.distinct_addresses:>{width},}",
+        f"  duplicate rows      {summary.duplicate_rows:>{width},}  (same address as an earlier row)",
+        f"  address errors      {summary.address_errors:>{width},}",
+    ]
+    for line, message in summary.first_errors:
+        lines.append(f"    line {line}: {message}")
+    if summary.address_errors > len(summary.first_errors):
+        lines.append(
+            f"    ... and {summary.address_errors - len(summary.first_errors):,} more (see address_error)"
+        )
+    if summary.largest_groups:
+        lines.append("  largest groups (rows  address_id  address):")
+        for g in summary.largest_groups:
+            lines.append(f"    {g.rows:>5}  {g.address_id:>8}  {g.address}")
+    if summary.output:
+        lines.append(f"  wrote {summary.output}")
+    print("\n".join(lines), file=out)
+
+
+# ---------------------------------------------------------------------------
+# load, search, report (an AddressStore)
+
+
+def _add_store_commands(sub: Any) -> None:
+    common = common_options()
+    p = sub.add_parser(
+        "load",
+        parents=[common],
+        help="load the addresses of CSV files into an address database",
+        description="Find or create every row's address in the AddressStore database DB (created when"
+        " missing), all files in one transaction: on an error (a missing column, a malformed CSV row)"
+        " nothing is loaded. Rows whose address cannot be read are skipped and counted.",
+    )
+    p.add_argument("db", metavar="DB", help="the SQLite database file")
+    p.add_argument("inputs", nargs="*", metavar="INPUT.csv", help="CSV files to load")
+    _add_column_options(p)
+    p.add_argument(
+        "--legacy",
+        action="store_true",
+        help="store every row as it is, duplicates included, as a legacy system's export"
+        " (AddressStore.import_rows); `addrmatch report` then lists the duplicate groups",
+    )
+    p.set_defaults(handler=_cmd_load)
+
+    p = sub.add_parser(
+        "search",
+        parents=[common],
+        help="find the stored addresses nearest to a query",
+        description="Rank the addresses in DB by similarity to QUERY (typos and missing parts"
+        " allowed), best first, with a score from 0 to 100.",
+    )
+    p.add_argument("db", metavar="DB", help="the SQLite database file")
+    p.add_argument("query", metavar="QUERY", help="the address to look for, as free text")
+    p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N results (10)")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=_cmd_search)
+
+    p = sub.add_parser(
+        "report",
+        parents=[common],
+        help="list the duplicate address groups already in a database",
+        description="List groups of stored addresses that are the same address (legacy data may hold"
+        " such duplicates; the store resolves to the oldest row of a group).",
+    )
+    p.add_argument("db", metavar="DB", help="the SQLite database file")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=_cmd_report)
+
+
+def _open_store(path: str, *, create: bool) -> Any:
+    """The AddressStore at ``path``. For reading (``create=False``) the file
+    must exist and already hold an address store: a read never creates or
+    alters a database."""
+    from addrmatch.store import AddressStore
+
+    if os.path.isdir(path):
+        raise CommandError(f"{path!r} is a directory, not a database file")
+    if not create:
+        if not os.path.exists(path):
+            raise CommandError(
+                f"no database at {path!r} (create one with `addrmatch load {path} INPUT.csv ...`)"
+            )
+        uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+        if not {"addresses", "addrmatch_meta"} <= tables:
+            raise CommandError(f"{path!r} is an SQLite database but not an addrmatch address store")
+    return AddressStore(path)
+
+
+def _cmd_load(args: argparse.Namespace, console: Console) -> int:
+    columns = _columns(args)
+    analyse = make_analyser(columns)
+    with _input_path(args, args.inputs) as paths:
+        sizes = [
+            os.path.getsize(p) for p in paths
+        ]  # an unreadable file fails here, before the database opens
+        fresh = not os.path.exists(args.db)
+        store = _open_store(args.db, create=True)
+        skipped: list[tuple[str, int, str]] = []
+        count = 0
+
+        def values(bar: Progress) -> Iterator[Any]:
+            nonlocal count
+            done = 0
+            for path, size in zip(paths, sizes, strict=True):
+                infile, position = open_csv(path, args.encoding)
+                with infile:
+                    rows = CSVRows(infile, source=path)
+                    indexes = rows.indexes(columns)
+                    for line, row in rows:
+                        count += 1
+                        if count % 500 == 0:
+                            bar.update(count, done + position())
+                        cells = columns.cells(row, indexes)
+                        try:
+                            analyse(cells)  # skip what the store would refuse, and say so
+                        except AddressError as e:
+                            skipped.append((path, line, str(e)))
+                            continue
+                        yield columns.value(cells)
+                done += size
+
+        try:
+            before = len(store)
+            with console.progress(sum(sizes), "rows", "load") as bar:
+                add = store.import_rows if args.legacy else store.add_many
+                ids = add(values(bar))
+            created = len(store) - before
+        except BaseException:
+            store.close()
+            if fresh:  # a database this failed load created is removed again
+                for suffix in ("", "-wal", "-shm", "-journal"):
+                    with contextlib.suppress(OSError):
+                        os.unlink(args.db + suffix)
+            raise
+        store.close()
+    head = f"addrmatch load: {count:,} rows read, {len(skipped):,} skipped (no usable address); "
+    if args.legacy:
+        print(
+            head + f"{created:,} rows stored as they are in {args.db} (legacy import, duplicates kept)",
+            file=console.out,
+        )
+    else:
+        print(
+            head + f"{len(ids):,} resolved: {created:,} new addresses in {args.db},"
+            f" {len(ids) - created:,} matched an address already there",
+            file=console.out,
+        )
+    for path, line, message in skipped[:5]:
+        print(f"  skipped {path}, line {line}: {message}", file=console.out)
+    if len(skipped) > 5:
+        print(f"  ... and {len(skipped) - 5:,} more", file=console.out)
+    return EXIT_OK
+
+
+def _cmd_search(args: argparse.Namespace, console: Console) -> int:
+    if args.limit < 1:
+        raise CommandError("--limit must be at least 1")
+    with contextlib.closing(_open_store(args.db, create=False)) as store:
+        candidates = store.search(args.query, limit=args.limit)
+    if args.format == "json":
+        data = [{"id": c.id, "score": c.score, "address": c.address.to_boi()} for c in candidates]
+        print(json.dumps(data, indent=2), file=console.out)
+        return EXIT_OK
+    if not candidates:
+        print("no match", file=console.out)
+        return EXIT_OK
+    for c in candidates:
+        print(f"{c.score:5.1f}  {c.id:>8}  {one_line(c.address)}", file=console.out)
+    return EXIT_OK
+
+
+def _cmd_report(args: argparse.Namespace, console: Console) -> int:
+    with contextlib.closing(_open_store(args.db, create=False)) as store:
+        total = len(store)
+        groups = [[(i, store.get(i)) for i in group] for group in store.duplicates()]
+    if args.format == "json":
+        data = [[{"id": i, "address": address.to_boi()} for i, address in group] for group in groups]
+        print(json.dumps(data, indent=2), file=console.out)
+        return EXIT_OK
+    extra = sum(len(group) - 1 for group in groups)
+    print(
+        f"addrmatch report: {total:,} addresses in {args.db}; {len(groups):,} duplicate groups"
+        f" ({extra:,} extra rows)",
+        file=console.out,
+    )
+    for group in groups:
+        print(f"  {len(group)} rows (lookups resolve to id {group[0][0]}):", file=console.out)
+        for i, address in group:
+            print(f"    {i:>8}  {one_line(address)}", file=console.out)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# the parser and main
+
+#: The subcommand groups, each a function that adds its parsers to the
+#: ``addrmatch`` subparsers. A later group (``addrmatch boi ...``) is one more
+#: entry here: a function ``register(subparsers)`` in ``addrmatch.boi.cli``
+#: whose parsers use ``parents=[common_options()]`` and
+#: ``set_defaults(handler=...)``, raising :class:`CommandError` for user errors.
+COMMAND_GROUPS: tuple[Callable[[Any], None], ...] = (
+    _add_address_commands,
+    _add_dedupe_command,
+    _add_store_commands,
+)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``addrmatch`` argument parser with every registered subcommand.
+
+    >>> build_parser().parse_args(["match", "12 Elm St", "12 Elm Street"]).b
+    '12 Elm Street'
+    """
+    parser = argparse.ArgumentParser(
+        prog="addrmatch",
+        parents=[common_options(suppress=False)],
+        description="Every US postal address once: canonical forms, matching, dedupe of CSV files and an"
+        " SQLite address store.",
+        epilog="Exit codes: 0 success, 1 a negative answer (match: different; normalize: not an address),"
+        " 2 an error. Run `addrmatch COMMAND --help` for a command's options.",
+    )
+    parser.add_argument("--version", action="version", version=f"addrmatch {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for register in COMMAND_GROUPS:
+        register(sub)
+    return parser
+
+
+def _error_message(e: BaseException) -> str:
+    if isinstance(e, OSError) and e.filename is not None:
+        return f"{e.strerror or type(e).__name__}: {e.filename}"
+    if isinstance(e, sqlite3.Error):
+        return f"database error: {e}"
+    return str(e) or type(e).__name__
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit code (the console script exits with it).
+
+    >>> main(["match", "4321 North Lexington Avenue", "4321 n lexington ave."])  # doctest: +ELLIPSIS
+    SAME address
+    ...
+    0
+    """
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    console = Console(out=sys.stdout, err=sys.stderr, quiet=args.quiet, verbose=args.verbose)
+    handler: Handler = args.handler
+    try:
+        return handler(args, console)
+    except KeyboardInterrupt:
+        print("addrmatch: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # The reader went away (`addrmatch ... | head`): stop quietly.
+        with contextlib.suppress(OSError):
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        return 141
+    except (CommandError, CSVInputError, AddressError, OSError, sqlite3.Error, UnicodeError) as e:
+        _report(e, console, internal=False)
+        return EXIT_ERROR
+    except Exception as e:
+        _report(e, console, internal=True)
+        return EXIT_ERROR
+
+
+def _report(e: BaseException, console: Console, *, internal: bool) -> None:
+    with contextlib.suppress(OSError):
+        console.out.flush()
+    if console.verbose:
+        traceback.print_exception(type(e), e, e.__traceback__, file=console.err)
+    message = _error_message(e)
+    if internal:
+        message = f"internal error: {type(e).__name__}: {message}"
+        if not console.verbose:
+            message += " (run with --verbose for the traceback)"
+    print(f"addrmatch: error: {message}", file=console.err)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,481 @@
+"""Streaming address dedupe of a CSV file: the address proliferation report.
+
+:func:`dedupe_csv` reads a CSV file row by row and writes every row back with
+these columns added (:data:`ADDED_COLUMNS`):
+
+``address_id``
+    The same number for every row of the same address (equal
+    :func:`~addrmatch.match_key`), numbered 1, 2, ... in order of first
+    appearance in the file.
+``match_key``
+    The key itself.
+``canonical_address``, ``canonical_city``, ``canonical_state``, ``canonical_zip``
+    The row's address in USPS Publication 28 canonical form.
+``address_error``
+    Empty, or why the row's address could not be read. Such a row gets
+    empty address columns; one bad address never aborts the file.
+
+Memory: no list of rows is kept. The only state that grows is one small
+entry per *distinct* address (its key, id, row count and canonical text), so
+memory is proportional to the number of distinct addresses, not to the number
+of rows; a parse cache of bounded size (:data:`CACHE_SIZE` entries) avoids
+parsing a repeated spelling twice. Rows are written in input order; sort the
+output by ``address_id`` to see each group together.
+
+The CSV is read strictly: every row must have as many fields as the header
+(a malformed row stops the run with :class:`CSVInputError` naming its line),
+because a shifted row would put the wrong text into the address. Blank lines
+are skipped. :func:`dedupe_csv` writes to a temporary file next to the output
+and renames it into place only on success, so an error never leaves a
+half-written output.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import difflib
+import functools
+import heapq
+import io
+import os
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from addrmatch.address import Address
+from addrmatch.errors import AddressError
+from addrmatch.key import match_key
+from addrmatch.normalize import normalize
+
+__all__ = [
+    "ADDED_COLUMNS",
+    "CACHE_SIZE",
+    "AddressColumns",
+    "CSVInputError",
+    "CSVRows",
+    "DedupeSummary",
+    "Group",
+    "dedupe_csv",
+    "dedupe_stream",
+    "make_analyser",
+    "one_line",
+    "open_csv",
+    "write_atomically",
+]
+
+#: The columns :func:`dedupe_csv` appends to every row, in this order.
+ADDED_COLUMNS: tuple[str, ...] = (
+    "address_id",
+    "match_key",
+    "canonical_address",
+    "canonical_city",
+    "canonical_state",
+    "canonical_zip",
+    "address_error",
+)
+#: How many distinct (street, city, state, zip) spellings the parse cache keeps.
+CACHE_SIZE = 1 << 16
+#: How often (in rows) the progress callback is called.
+_PROGRESS_EVERY = 500
+
+#: ``progress(rows_done, bytes_read)``
+ProgressCallback = Callable[[int, int], None]
+
+
+class CSVInputError(ValueError):
+    """The CSV input cannot be used: a missing column, a malformed row, bad
+    encoding. ``line`` is the 1-based line number in the file, when known.
+
+    >>> str(CSVInputError("expected 3 fields, found 4", source="staff.csv", line=7))
+    'staff.csv, line 7: expected 3 fields, found 4'
+    """
+
+    def __init__(self, message: str, *, source: str = "", line: int | None = None) -> None:
+        where = source + (f", line {line}" if line is not None else "")
+        super().__init__(f"{where}: {message}" if where else message)
+        self.source = source
+        self.line = line
+
+
+@dataclass(frozen=True)
+class AddressColumns:
+    """Which CSV columns hold the address.
+
+    ``street`` holds the street line (or the whole address as free text when
+    no place columns are named). With ``city``/``state``/``zip`` columns the
+    row becomes a BOI mapping ``{"fullStreetAddress": ..., "city": ...,
+    "state": ..., "zip": ...}``; an empty place cell is left out.
+
+    >>> columns = AddressColumns("address", zip="zip")
+    >>> cells = columns.cells(["Ann", "4321 N Lexington Ave", "55123"], [1, None, None, 2])
+    >>> cells
+    ('4321 N Lexington Ave', '', '', '55123')
+    >>> columns.value(cells)
+    {'fullStreetAddress': '4321 N Lexington Ave', 'zip': '55123'}
+    >>> AddressColumns("address").value(("4321 N Lexington Ave, Blaine MN", "", "", ""))
+    '4321 N Lexington Ave, Blaine MN'
+    """
+
+    street: str
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+
+    def names(self) -> tuple[str | None, str | None, str | None, str | None]:
+        """The four column names (None when not used), street first."""
+        return (self.street, self.city, self.state, self.zip)
+
+    def has_place(self) -> bool:
+        """True when any of city/state/zip columns is named."""
+        return any(name is not None for name in (self.city, self.state, self.zip))
+
+    def cells(self, row: Sequence[str], indexes: Sequence[int | None]) -> tuple[str, str, str, str]:
+        """The street, city, state and zip cells of a row ("" for a column not used)."""
+        street, city, state, zip_ = (row[i] if i is not None else "" for i in indexes)
+        return street, city, state, zip_
+
+    def value(self, cells: tuple[str, str, str, str]) -> str | dict[str, str]:
+        """The address input for one row's :meth:`cells`: the text, or a BOI
+        mapping when place columns are named."""
+        if not self.has_place():
+            return cells[0]
+        mapping = {"fullStreetAddress": cells[0]}
+        for name, cell in zip(("city", "state", "zip"), cells[1:], strict=True):
+            if cell.strip():
+                mapping[name] = cell
+        return mapping
+
+
+class CSVRows:
+    """Strict row-by-row reader of a CSV file with a header.
+
+    Iterating yields ``(line, row)``: the 1-based line where the row starts
+    and its fields. A row with the wrong number of fields, an encoding error
+    or a CSV syntax error raises :class:`CSVInputError` naming the line.
+    ``indexes(columns)`` resolves :class:`AddressColumns` against the header.
+
+    >>> rows = CSVRows(io.StringIO("id,address\\n1,4321 Main St\\n\\n2,12 Elm St\\n"), source="x.csv")
+    >>> rows.header
+    ['id', 'address']
+    >>> list(rows)
+    [(2, ['1', '4321 Main St']), (4, ['2', '12 Elm St'])]
+    """
+
+    def __init__(self, stream: TextIO, *, source: str = "<input>") -> None:
+        self.source = source
+        self._reader = csv.reader(stream, strict=True)
+        self._last_line = 0
+        header = self._next()
+        if header is None:
+            raise CSVInputError("the file is empty (a header row is needed)", source=source)
+        self.header: list[str] = [name.strip() for name in header[1]]
+        self.header_line = header[0]
+
+    def _next(self) -> tuple[int, list[str]] | None:
+        while True:
+            start = self._last_line + 1
+            try:
+                row = next(self._reader)
+            except StopIteration:
+                return None
+            except csv.Error as e:
+                raise CSVInputError(f"malformed CSV: {e}", source=self.source, line=start) from e
+            except UnicodeDecodeError as e:
+                raise CSVInputError(
+                    f"the file is not {e.encoding} text ({e.reason}); try --encoding latin-1",
+                    source=self.source,
+                    line=start,
+                ) from e
+            self._last_line = self._reader.line_num
+            if row:  # a blank line is no row
+                return start, row
+
+    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
+        width = len(self.header)
+        while (item := self._next()) is not None:
+            line, row = item
+            if len(row) != width:
+                raise CSVInputError(
+                    f"malformed row: expected {width} fields like the header, found {len(row)}"
+                    " (a stray comma or an unclosed quote?)",
+                    source=self.source,
+                    line=line,
+                )
+            yield item
+
+    def index(self, name: str) -> int:
+        """The position of column ``name``; a clear error (with a suggestion)
+        when it is missing or appears twice."""
+        found = [i for i, h in enumerate(self.header) if h == name]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise CSVInputError(
+                f"column {name!r} appears {len(found)} times in the header", source=self.source
+            )
+        close = difflib.get_close_matches(name, self.header, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        columns = ", ".join(self.header)
+        raise CSVInputError(f"no column {name!r}.{hint} The header has: {columns}", source=self.source)
+
+    def indexes(self, columns: AddressColumns) -> list[int | None]:
+        """Column positions for street, city, state, zip (None when not used)."""
+        return [None if name is None else self.index(name) for name in columns.names()]
+
+
+@dataclass(frozen=True)
+class Group:
+    """One distinct address in a dedupe run: its id, row count and canonical text."""
+
+    address_id: int
+    rows: int
+    address: str
+
+
+@dataclass
+class DedupeSummary:
+    """What a dedupe run found.
+
+    ``duplicate_rows`` counts rows whose address appeared earlier in the file
+    (``rows - address_errors - distinct_addresses``). ``largest_groups``
+    holds the biggest groups, largest first; ``first_errors`` up to five
+    ``(line, message)`` pairs.
+    """
+
+    rows: int = 0
+    distinct_addresses: int = 0
+    address_errors: int = 0
+    largest_groups: list[Group] = field(default_factory=list)
+    first_errors: list[tuple[int, str]] = field(default_factory=list)
+    output: str = ""
+
+    @property
+    def duplicate_rows(self) -> int:
+        """Rows that repeat an address seen earlier in the file."""
+        return self.rows - self.address_errors - self.distinct_addresses
+
+    def as_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict of the summary."""
+        return {
+            "rows": self.rows,
+            "distinct_addresses": self.distinct_addresses,
+            "duplicate_rows": self.duplicate_rows,
+            "address_errors": self.address_errors,
+            "largest_groups": [
+                {"address_id": g.address_id, "rows": g.rows, "address": g.address}
+                for g in self.largest_groups
+            ],
+            "first_errors": [{"line": line, "error": message} for line, message in self.first_errors],
+            "output": self.output,
+        }
+
+
+def one_line(address: Address) -> str:
+    """An address on one line: street line, city, state and zip.
+
+    >>> one_line(Address(number="4321", street="MAIN", tag="ST", city="BLAINE", state="MN", zip="55123"))
+    '4321 MAIN ST, BLAINE, MN 55123'
+    """
+    place = " ".join(p for p in (address.state, address.zip) if p)
+    return ", ".join(p for p in (address.street_line(), address.city, place) if p)
+
+
+def make_analyser(columns: AddressColumns) -> Callable[[tuple[str, str, str, str]], tuple[str, Address]]:
+    """A function: a row's :meth:`AddressColumns.cells` -> (match key, canonical
+    address), cached on the cells (at most :data:`CACHE_SIZE` entries). It
+    raises :class:`~addrmatch.errors.AddressError` for an empty or unreadable
+    address.
+
+    >>> analyse = make_analyser(AddressColumns("address", zip="zip"))
+    >>> analyse(("12 Elm Street", "", "", "55123"))[0] == analyse(("12 ELM ST.", "", "", "55123-0001"))[0]
+    True
+    """
+
+    @functools.lru_cache(maxsize=CACHE_SIZE)
+    def analyse(cells: tuple[str, str, str, str]) -> tuple[str, Address]:
+        if not cells[0].strip():
+            raise AddressError(
+                f"{columns.street}: the address is empty", fields=(columns.street,), rule="required"
+            )
+        canonical = normalize(columns.value(cells))
+        return match_key(canonical), canonical
+
+    return analyse
+
+
+def dedupe_stream(
+    infile: TextIO,
+    outfile: TextIO,
+    columns: AddressColumns,
+    *,
+    source: str = "<input>",
+    top: int = 10,
+    progress: ProgressCallback | None = None,
+    position: Callable[[], int] | None = None,
+) -> DedupeSummary:
+    """Dedupe CSV text from ``infile`` into ``outfile``, row by row.
+
+    ``progress(rows_done, position())`` is called every few hundred rows
+    (``position`` defaults to the row count). Raises :class:`CSVInputError`
+    for a missing column or a malformed row.
+
+    >>> out = io.StringIO()
+    >>> text = "name,address\\nAnn,4321 North Lexington Avenue\\nBob,4321 n lexington ave.\\nCy,12 Elm St\\n"
+    >>> s = dedupe_stream(io.StringIO(text), out, AddressColumns("address"))
+    >>> (s.rows, s.distinct_addresses, s.duplicate_rows)
+    (3, 2, 1)
+    >>> [line.split(",")[2] for line in out.getvalue().splitlines()]
+    ['address_id', '1', '1', '2']
+    """
+    rows = CSVRows(infile, source=source)
+    indexes = rows.indexes(columns)
+    clash = [name for name in ADDED_COLUMNS if name in rows.header]
+    if clash:
+        raise CSVInputError(
+            f"the input already has the column(s) {', '.join(clash)} that dedupe adds;"
+            " rename or drop them first (is this a dedupe output?)",
+            source=source,
+        )
+    analyse = make_analyser(columns)
+    # match_key -> [address_id, rows, canonical one-line text]; one entry per distinct address.
+    groups: dict[str, list[Any]] = {}
+    summary = DedupeSummary()
+    writer = csv.writer(outfile, lineterminator="\n")
+    writer.writerow([*rows.header, *ADDED_COLUMNS])
+    empty_place = ("",) * 4
+    count = 0
+    for line, row in rows:
+        count += 1
+        try:
+            key, canonical = analyse(columns.cells(row, indexes))
+        except AddressError as e:
+            summary.address_errors += 1
+            message = str(e) or type(e).__name__
+            if len(summary.first_errors) < 5:
+                summary.first_errors.append((line, message))
+            writer.writerow([*row, "", "", *empty_place, message])
+        else:
+            group = groups.get(key)
+            if group is None:
+                group = groups[key] = [len(groups) + 1, 0, one_line(canonical)]
+            group[1] += 1
+            writer.writerow(
+                [
+                    *row,
+                    group[0],
+                    key,
+                    canonical.street_line(),
+                    canonical.city or "",
+                    canonical.state or "",
+                    canonical.zip or "",
+                    "",
+                ]
+            )
+        if progress is not None and count % _PROGRESS_EVERY == 0:
+            progress(count, position() if position is not None else count)
+    if progress is not None:
+        progress(count, position() if position is not None else count)
+    summary.rows = count
+    summary.distinct_addresses = len(groups)
+    biggest = heapq.nsmallest(top, groups.values(), key=lambda g: (-g[1], g[0])) if top > 0 else []
+    summary.largest_groups = [Group(g[0], g[1], g[2]) for g in biggest if g[1] > 1]
+    return summary
+
+
+def open_csv(path: str | os.PathLike[str], encoding: str = "utf-8-sig") -> tuple[TextIO, Callable[[], int]]:
+    """Open a CSV file for :class:`CSVRows`; also return a function giving the
+    number of bytes read so far (for a progress bar). Close the text stream.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
+    >>> _ = p.write_text("address\\n12 Elm St\\n")
+    >>> text, position = open_csv(p)
+    >>> with text:
+    ...     rows = list(CSVRows(text))
+    >>> rows
+    [(2, ['12 Elm St'])]
+    """
+    binary = open(path, "rb")  # noqa: SIM115 -- closed with the text wrapper
+    try:
+        return io.TextIOWrapper(binary, encoding=encoding, newline=""), binary.tell
+    except BaseException:
+        binary.close()
+        raise
+
+
+@contextlib.contextmanager
+def write_atomically(
+    output_path: str | os.PathLike[str], *, source: str | os.PathLike[str] | None = None
+) -> Iterator[TextIO]:
+    """Yield a text stream whose content replaces ``output_path`` only when the
+    ``with`` block succeeds: it is a temporary file in the same directory,
+    renamed into place at the end and deleted on any error. Refuses to
+    overwrite ``source`` (the input) or a directory.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "out.csv"
+    >>> try:
+    ...     with write_atomically(p) as out:
+    ...         _ = out.write("half a file")
+    ...         raise RuntimeError("disk on fire")
+    ... except RuntimeError:
+    ...     pass
+    >>> p.exists(), list(p.parent.iterdir())
+    (False, [])
+    """
+    target = Path(output_path)
+    if target.is_dir():
+        raise CSVInputError(f"the output {os.fspath(target)!r} is a directory")
+    if source is not None and target.exists() and Path(source).exists() and os.path.samefile(source, target):
+        raise CSVInputError("the output is the input file; choose another output", source=os.fspath(source))
+    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as outfile:
+            yield outfile
+            outfile.flush()
+            os.fsync(outfile.fileno())
+        os.chmod(tmp_name, 0o666 & ~_umask())
+        os.replace(tmp_name, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp_name)
+        raise
+
+
+def dedupe_csv(
+    input_path: str | os.PathLike[str],
+    output_path: str | os.PathLike[str],
+    columns: AddressColumns,
+    *,
+    encoding: str = "utf-8-sig",
+    top: int = 10,
+    progress: ProgressCallback | None = None,
+) -> DedupeSummary:
+    """Dedupe the CSV file ``input_path`` into ``output_path`` (see the module
+    docstring). The output appears only when the whole file succeeded
+    (:func:`write_atomically`). ``progress(rows_done, bytes_read)`` reports
+    progress.
+
+    >>> import tempfile, pathlib
+    >>> d = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (d / "in.csv").write_text("address\\n12 Elm Street\\n12 ELM ST.\\n")
+    >>> dedupe_csv(d / "in.csv", d / "out.csv", AddressColumns("address")).distinct_addresses
+    1
+    """
+    source = os.fspath(input_path)
+    infile, position = open_csv(source, encoding)
+    with infile, write_atomically(output_path, source=source) as outfile:
+        summary = dedupe_stream(
+            infile, outfile, columns, source=source, top=top, progress=progress, position=position
+        )
+    summary.output = os.fspath(output_path)
+    return summary
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

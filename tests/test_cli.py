@@ -1,0 +1,505 @@
+"""The ``addrmatch`` command line, run as a user runs it: the installed console
+script, in a subprocess, for every subcommand -- good input, bad input (a
+missing column, an unreadable file, a malformed CSV row), exit codes, and
+nothing half-written on error."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import pty
+import random
+import sqlite3
+import subprocess
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+import pytest
+
+import addrmatch
+from addrmatch.dedupe import ADDED_COLUMNS
+
+SCRIPT = Path(sys.executable).with_name("addrmatch")
+EXAMPLE = Path(addrmatch.__file__).with_name("examples") / "staff_addresses.csv"
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args: str, stdin: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    """Run the console script (or ``python -m addrmatch`` if it is not installed,
+    which :func:`test_console_script_is_installed` reports)."""
+    command = [str(SCRIPT)] if SCRIPT.exists() else [sys.executable, "-m", "addrmatch"]
+    return subprocess.run(
+        [*command, *args], input=stdin, capture_output=True, text=True, timeout=120, cwd=cwd, check=False
+    )
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], *words: str) -> str:
+    """Exit code 2, one line on stderr that names the problem, no traceback."""
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("addrmatch: error: "), lines[0]
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    return lines[0]
+
+
+def read_csv(path: Path) -> list[dict[str, str]]:
+    with open(path, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+STAFF = """staff_number,name,address,city,state,zip
+E1,Ann Larson,4321 North Lexington Avenue,Blaine,MN,55434
+E2,Bob Larson,"4321 n. lexington ave., apt 4",blaine,Minnesota,55434-1234
+E3,Cy Vang,4321 N LEXINGTON AVE #4,BLAINE,mn,55434
+E4,Di Ali,12 Elm Street,Anoka,MN,55303
+E5,Ed Ali,12 ELM ST.,Anoka,MN,55303-0001
+E6,Flo Nguyen,,Anoka,MN,55303
+E7,Gus Berg,asdf,Anoka,MN,55303
+"""
+
+
+# --------------------------------------------------------------------------
+# the entry point
+
+
+def test_console_script_is_installed() -> None:
+    assert SCRIPT.exists(), f"no console script at {SCRIPT}: run `pip install -e .`"
+    result = run("--version")
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"addrmatch {addrmatch.__version__}"
+
+
+def test_python_dash_m_runs_the_same_cli() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "addrmatch", "match", "12 Elm St", "12 Elm Street"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("SAME address")
+
+
+def test_help_lists_every_command_and_each_command_has_help() -> None:
+    result = run("--help")
+    assert result.returncode == 0
+    commands = ("normalize", "match", "dedupe", "load", "search", "report")
+    for command in commands:
+        assert command in result.stdout
+    for command in commands:
+        sub = run(command, "--help")
+        assert sub.returncode == 0, sub.stderr
+        assert f"usage: addrmatch {command}" in sub.stdout
+
+
+def test_usage_error_is_exit_2_without_traceback() -> None:
+    result = run("frobnicate")
+    assert result.returncode == 2
+    assert "invalid choice" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert run().returncode == 2  # no command at all
+
+
+# --------------------------------------------------------------------------
+# normalize
+
+
+def test_normalize_arguments_text() -> None:
+    result = run("normalize", "4321 north lexington av #45, blaine mn 55123", "P.O. Box 12")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == ["4321 N LEXINGTON AVE # 45, BLAINE, MN 55123", "PO BOX 12"]
+
+
+def test_normalize_stdin_json_uses_boi_field_names() -> None:
+    result = run("normalize", "--format", "json", stdin="12 elm street apt 4\n\nPO Box 4\n")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 3  # one output per input line, a blank line included
+    first, blank, box = (json.loads(line) for line in lines)
+    assert set(first) == set(addrmatch.Address().to_boi())
+    assert (first["number"], first["street"], first["tag"], first["apt"]) == ("12", "ELM", "ST", "4")
+    assert first["postOfficeBox"] is False
+    assert blank is None
+    assert box["postOfficeBox"] is True and box["number"] == "4"
+
+
+def test_normalize_csv_and_a_bad_line() -> None:
+    result = run("normalize", "--format", "csv", stdin="12 elm street\nasdf\n")
+    assert result.returncode == 1  # not every line was an address
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert [r["input"] for r in rows] == ["12 elm street", "asdf"]
+    assert rows[0]["street"] == "ELM" and rows[0]["postOfficeBox"] == "false"
+    assert rows[0]["match_key"] == addrmatch.match_key("12 elm street")
+    assert rows[1]["street"] == "" and rows[1]["error"]
+    assert "line 2" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_normalize_bad_argument_names_it() -> None:
+    result = run("normalize", "12 Elm St", "asdf")
+    assert result.returncode == 1
+    assert result.stdout.splitlines() == ["12 ELM ST", ""]
+    assert "argument 2" in result.stderr and "asdf" in result.stderr
+
+
+# --------------------------------------------------------------------------
+# match
+
+
+def test_match_same_explains_each_field() -> None:
+    result = run(
+        "match",
+        "4321 North Lexington Avenue, Blaine MN 55123",
+        "4321 n lexington ave., blaine, mn 55123-0001",
+    )
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert out.startswith("SAME address")
+    table = {line.split()[0]: line.split()[1] for line in out.splitlines()[4:] if line.strip()}
+    assert table["field"] == "status"
+    assert table["prefix"] == "folded" and table["tag"] == "folded" and table["zip"] == "folded"
+    assert table["number"] == "same"
+
+
+def test_match_different_exit_1_names_the_field() -> None:
+    result = run("match", "--format", "json", "4321 N Lexington Ave", "4321 S Lexington Ave")
+    assert result.returncode == 1, result.stderr
+    data = json.loads(result.stdout)
+    assert data["same"] is False
+    differing = [f["field"] for f in data["fields"] if f["status"] in ("differs", "missing")]
+    assert differing == ["prefix"]
+
+
+def test_match_not_an_address_is_an_error() -> None:
+    assert_clean_error(run("match", "", "12 Elm St"), "fullStreetAddress")
+
+
+def test_verbose_shows_the_traceback() -> None:
+    result = run("match", "--verbose", "", "12 Elm St")
+    assert result.returncode == 2
+    assert "Traceback" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("addrmatch: error: ")
+
+
+# --------------------------------------------------------------------------
+# dedupe
+
+
+def test_dedupe_adds_columns_and_groups(tmp_path: Path) -> None:
+    source = write(tmp_path / "staff.csv", STAFF)
+    out = tmp_path / "out.csv"
+    result = run(
+        "dedupe", str(source), "--column", "address", "--city-column", "city",
+        "--state-column", "state", "--zip-column", "zip", "-o", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""  # no progress bar when not on a terminal
+    rows = read_csv(out)
+    assert list(rows[0]) == ["staff_number", "name", "address", "city", "state", "zip", *ADDED_COLUMNS]
+    ids = [r["address_id"] for r in rows]
+    assert ids == ["1", "2", "2", "3", "3", "", ""]
+    assert rows[1]["canonical_address"] == "4321 N LEXINGTON AVE # 4"
+    assert rows[1]["canonical_state"] == "MN" and rows[1]["canonical_zip"] == "55434-1234"
+    assert rows[1]["match_key"] == rows[2]["match_key"] != rows[0]["match_key"]
+    assert rows[5]["address_error"] and rows[6]["address_error"]
+    assert rows[5]["match_key"] == rows[5]["canonical_address"] == ""
+    summary = result.stdout
+    for label, number in (
+        ("rows", 7),
+        ("distinct addresses", 3),
+        ("duplicate rows", 2),
+        ("address errors", 2),
+    ):
+        expected = [*label.split(), str(number)]
+        assert any(line.split()[: len(expected)] == expected for line in summary.splitlines()), (
+            label,
+            summary,
+        )
+    assert "line 7" in summary and "line 8" in summary  # the bad addresses, by line
+
+
+def test_dedupe_summary_json_and_stdout_output(tmp_path: Path) -> None:
+    source = write(tmp_path / "staff.csv", STAFF)
+    result = run(
+        "dedupe", str(source), "--column", "address", "--zip-column", "zip", "-o", "-", "--format", "json"
+    )
+    assert result.returncode == 0, result.stderr
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 7 and rows[2]["address_id"] == "2"
+    summary = json.loads(result.stderr)  # the summary goes to stderr when the rows go to stdout
+    assert (summary["rows"], summary["distinct_addresses"], summary["address_errors"]) == (7, 3, 2)
+    assert summary["largest_groups"][0]["rows"] == 2
+
+
+def test_dedupe_reads_stdin(tmp_path: Path) -> None:
+    text = "address\n12 Elm St\n12 elm street\n14 Elm St\n"
+    result = run("dedupe", "-", "--column", "address", "--format", "json", stdin=text, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["distinct_addresses"] == 2
+    piped = run("dedupe", "-", "--column", "address", "-o", "-", stdin=text)
+    assert [r["address_id"] for r in csv.DictReader(io.StringIO(piped.stdout))] == ["1", "1", "2"]
+
+
+def test_dedupe_example_groups_the_known_variants(tmp_path: Path) -> None:
+    """The shipped example: the grouping must equal the ground truth column."""
+    out = tmp_path / "example_ids.csv"
+    result = run("dedupe", "--example", "-o", str(out), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(out)
+    assert len(rows) == len(read_csv(EXAMPLE)) > 2000
+    ids_by_truth: dict[str, set[str]] = defaultdict(set)
+    truths_by_id: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        if row["true_address_id"] == "":
+            assert row["address_error"] and row["address_id"] == "", row
+            continue
+        assert row["address_error"] == "", row
+        ids_by_truth[row["true_address_id"]].add(row["address_id"])
+        truths_by_id[row["address_id"]].add(row["true_address_id"])
+    split = {
+        t: sorted({r["address"] for r in rows if r["true_address_id"] == t})
+        for t, i in ids_by_truth.items()
+        if len(i) > 1
+    }
+    merged = {i: sorted(t) for i, t in truths_by_id.items() if len(t) > 1}
+    assert not split, f"{len(split)} addresses split into several ids, e.g. {list(split.items())[:3]}"
+    assert not merged, f"{len(merged)} ids cover several true addresses, e.g. {list(merged.items())[:3]}"
+    summary = json.loads(result.stdout)
+    assert summary["distinct_addresses"] == len(ids_by_truth)
+    assert summary["rows"] == len(rows)
+
+
+def test_example_data_is_reproducible() -> None:
+    """The shipped file is what the generator script writes (seeded)."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "scripts" / "make_example_data.py"), "--output", "-"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == EXAMPLE.read_text(encoding="utf-8")
+
+
+def test_dedupe_missing_column_names_it_and_writes_nothing(tmp_path: Path) -> None:
+    source = write(tmp_path / "staff.csv", STAFF)
+    out = tmp_path / "out.csv"
+    line = assert_clean_error(run("dedupe", str(source), "--column", "adress", "-o", str(out)), "'adress'")
+    assert "Did you mean 'address'" in line
+    assert not out.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["staff.csv"]
+    assert_clean_error(
+        run("dedupe", str(source), "--column", "address", "--zip-column", "postcode"), "'postcode'"
+    )
+    assert_clean_error(run("dedupe", str(source)), "--column")
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        (
+            "staff_number,address\nE1,12 Elm St\nE2,14 Elm St,extra\nE3,16 Elm St\n",
+            ("line 3", "expected 2 fields"),
+        ),
+        ("staff_number,address\nE1,12 Elm St\nE2\n", ("line 3", "found 1")),
+        ('staff_number,address\nE1,12 Elm St\nE2,"14 Elm St\nE3,16 Elm St\n', ("line 3", "malformed")),
+        ("", ("empty",)),
+    ],
+    ids=["extra-field", "missing-field", "unclosed-quote", "empty-file"],
+)
+def test_dedupe_malformed_csv_is_a_clear_error_and_leaves_the_output_alone(
+    tmp_path: Path, text: str, words: tuple[str, ...]
+) -> None:
+    source = write(tmp_path / "in.csv", text)
+    out = write(tmp_path / "out.csv", "the previous output\n")
+    assert_clean_error(run("dedupe", str(source), "--column", "address", "-o", str(out)), *words)
+    assert out.read_text() == "the previous output\n"  # not replaced, not truncated
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv", "out.csv"]  # no temp file left
+
+
+def test_dedupe_unreadable_input(tmp_path: Path) -> None:
+    out = tmp_path / "out.csv"
+    assert_clean_error(
+        run("dedupe", str(tmp_path / "nope.csv"), "--column", "address", "-o", str(out)), "nope.csv"
+    )
+    assert_clean_error(run("dedupe", str(tmp_path), "--column", "address", "-o", str(out)), str(tmp_path))
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"address\n12 Elm St\n12 \xc9lm St\n")
+    assert_clean_error(
+        run("dedupe", str(latin), "--column", "address", "-o", str(out)), "utf-8", "--encoding"
+    )
+    assert not out.exists()
+    assert (
+        run("dedupe", str(latin), "--column", "address", "--encoding", "latin-1", "-o", str(out)).returncode
+        == 0
+    )
+    assert read_csv(out)[1]["canonical_address"] == "12 ÉLM ST"
+
+
+def test_dedupe_refuses_to_overwrite_its_input_or_reuse_its_columns(tmp_path: Path) -> None:
+    source = write(tmp_path / "staff.csv", STAFF)
+    assert_clean_error(run("dedupe", str(source), "--column", "address", "-o", str(source)), "input")
+    assert source.read_text() == STAFF
+    out = tmp_path / "out.csv"
+    assert run("dedupe", str(source), "--column", "address", "-o", str(out)).returncode == 0
+    again = assert_clean_error(run("dedupe", str(out), "--column", "address", "-o", str(tmp_path / "o2.csv")))
+    assert "address_id" in again
+    assert_clean_error(run("dedupe", str(source), "--example", "--column", "address"), "--example")
+
+
+def test_dedupe_memory_is_flat_in_the_number_of_rows(tmp_path: Path) -> None:
+    """Twenty times the rows (same distinct addresses) must not grow the peak
+    memory: no list of rows is kept."""
+    rng = random.Random(7)
+    forms = [
+        f"{n} {street} {suffix}"
+        for n in range(100, 140)
+        for street in ("Elm", "Oak")
+        for suffix in ("St", "Street")
+    ]
+
+    def make(path: Path, n: int) -> Path:
+        with open(path, "w", newline="", encoding="utf-8") as f:
+            writer = csv.writer(f)
+            writer.writerow(["id", "address", "zip", "notes"])
+            for i in range(n):
+                writer.writerow([i, rng.choice(forms), "55123", f"row {i} " + "x" * 200])
+        return path
+
+    def peak_kb(source: Path) -> int:
+        probe = (
+            "import resource, subprocess, sys;"
+            "r = subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL);"
+            "print(r.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        )
+        command = [str(SCRIPT), "dedupe", str(source), "--column", "address", "--zip-column", "zip"]
+        out = subprocess.run(
+            [sys.executable, "-c", probe, *command, "-o", str(tmp_path / "out.csv")],
+            capture_output=True, text=True, timeout=120, check=True,
+        ).stdout.split()  # fmt: skip
+        assert out[0] == "0"
+        return int(out[1])
+
+    small = peak_kb(make(tmp_path / "small.csv", 4_000))
+    big = peak_kb(make(tmp_path / "big.csv", 80_000))  # ~20 MB of rows
+    assert big - small < 8_000, f"peak memory grew from {small} KB to {big} KB"
+    assert len(read_csv(tmp_path / "out.csv")) == 80_000
+
+
+def test_progress_bar_on_a_terminal_and_quiet(tmp_path: Path) -> None:
+    def stderr_on_a_tty(*args: str) -> str:
+        leader, follower = pty.openpty()
+        try:
+            proc = subprocess.run(
+                [str(SCRIPT), *args], stdout=subprocess.DEVNULL, stderr=follower, timeout=120, check=False
+            )
+            os.close(follower)
+            chunks = []
+            while True:
+                try:
+                    chunk = os.read(leader, 65536)
+                except OSError:
+                    break
+                if not chunk:
+                    break
+                chunks.append(chunk)
+        finally:
+            os.close(leader)
+        assert proc.returncode == 0
+        return b"".join(chunks).decode()
+
+    shown = stderr_on_a_tty("dedupe", "--example", "-o", str(tmp_path / "a.csv"))
+    assert "dedupe" in shown and "rows/s" in shown and "100%" in shown
+    assert stderr_on_a_tty("dedupe", "--example", "--quiet", "-o", str(tmp_path / "b.csv")) == ""
+
+
+# --------------------------------------------------------------------------
+# load, search, report
+
+
+def test_load_search_report(tmp_path: Path) -> None:
+    db = tmp_path / "addresses.db"
+    result = run("load", str(db), "--example")
+    assert result.returncode == 0, result.stderr
+    example = read_csv(EXAMPLE)
+    distinct = len({r["true_address_id"] for r in example if r["true_address_id"]})
+    assert f"{distinct:,} new addresses" in result.stdout
+    assert f"{sum(1 for r in example if not r['true_address_id'])} skipped" in result.stdout
+    assert len(addrmatch.AddressStore(str(db))) == distinct
+
+    again = run("load", str(db), "--example")  # loading twice creates nothing
+    assert again.returncode == 0 and " 0 new addresses" in again.stdout
+
+    row = next(r for r in example if "Lexington" in r["address"] and r["true_address_id"])
+    query = row["address"].lower() + " " + row["zip"][:5]
+    found = run("search", str(db), query, "--limit", "3", "--format", "json")
+    assert found.returncode == 0, found.stderr
+    candidates = json.loads(found.stdout)
+    assert 1 <= len(candidates) <= 3
+    best = addrmatch.Address.from_boi(candidates[0]["address"])
+    assert addrmatch.match_key(best) == addrmatch.match_key(
+        {"fullStreetAddress": row["address"], "zip": row["zip"], "city": row["city"], "state": row["state"]}
+    )
+    text = run("search", str(db), query)
+    assert text.returncode == 0 and "LEXINGTON" in text.stdout
+
+    report = run("report", str(db))
+    assert report.returncode == 0, report.stderr
+    assert f"{distinct:,} addresses" in report.stdout and "0 duplicate groups" in report.stdout
+
+
+def test_report_lists_legacy_duplicates(tmp_path: Path) -> None:
+    db = tmp_path / "legacy.db"
+    source = write(
+        tmp_path / "legacy.csv", "id,address\n1,12 Elm Street\n2,9 Oak Ave\n3,12 ELM ST.\n4,12 elm st\n"
+    )
+    loaded = run("load", str(db), str(source), "--column", "address", "--legacy")
+    assert loaded.returncode == 0, loaded.stderr
+    assert "4 rows stored as they are" in loaded.stdout
+    result = run("report", str(db), "--format", "json")
+    assert result.returncode == 0, result.stderr
+    groups = json.loads(result.stdout)
+    assert [[row["id"] for row in group] for group in groups] == [[1, 3, 4]]
+    assert {row["address"]["street"] for row in groups[0]} == {"ELM"}
+    text = run("report", str(db))
+    assert "1 duplicate groups (2 extra rows)" in text.stdout
+    assert "lookups resolve to id 1" in text.stdout
+
+
+def test_store_commands_on_bad_input(tmp_path: Path) -> None:
+    missing = tmp_path / "missing.db"
+    assert_clean_error(run("search", str(missing), "12 Elm St"), "no database")
+    assert_clean_error(run("report", str(missing)), "no database")
+    assert not missing.exists()  # not created by a read
+    not_db = write(tmp_path / "notes.db", "this is not a database\n" * 100)
+    assert_clean_error(run("report", str(not_db)), "not a database")
+    other = tmp_path / "other.db"
+    with sqlite3.connect(other) as conn:
+        conn.execute("create table t (x)")
+    assert_clean_error(run("search", str(other), "12 Elm St"), "not an addrmatch address store")
+    with sqlite3.connect(other) as conn:  # the read did not add the store's tables
+        assert [name for (name,) in conn.execute("select name from sqlite_master")] == ["t"]
+
+    db = tmp_path / "addresses.db"
+    good = write(tmp_path / "good.csv", STAFF)
+    assert run("load", str(db), str(good), "--column", "address", "--zip-column", "zip").returncode == 0
+    before = len(addrmatch.AddressStore(str(db)))
+    bad = write(tmp_path / "bad.csv", "address,zip\n99 Oak St,55303\n98 Oak St,55303,x\n")
+    assert_clean_error(run("load", str(db), str(bad), "--column", "address", "--zip-column", "zip"), "line 3")
+    assert len(addrmatch.AddressStore(str(db))) == before  # the good first row was not loaded either
+    assert_clean_error(run("load", str(db), str(good), "--column", "street"), "'street'")
+    fresh = tmp_path / "fresh.db"
+    assert_clean_error(run("load", str(fresh), str(bad), "--column", "address"), "line 3")
+    assert not fresh.exists()  # a database the failed load created is removed again
+    assert_clean_error(run("load", str(db), str(tmp_path / "nope.csv"), "--column", "address"), "nope.csv")
