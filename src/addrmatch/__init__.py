@@ -15,11 +15,7 @@ from addrmatch.errors import AddressError, ConflictingFieldsError, POBoxError, U
 from addrmatch.key import Explanation, FieldComparison, explain, match_key
 from addrmatch.normalize import normalize
 from addrmatch.parse import ParseResult, parse, parse_details
-
-try:  # TEMPORARY while store.py is being written
-    from addrmatch.store import AddressStore, Candidate, Resolution
-except ModuleNotFoundError:
-    pass
+from addrmatch.store import AddressStore, Candidate, Resolution
 
 __all__ = [
     "Address",

@@ -39,7 +39,7 @@ __all__ = [
 
 _DROP = str.maketrans({".": None, ",": " ", ";": " "})
 _DIRECTIONAL_KEY = str.maketrans("", "", ".- ")
-_ZIP_DIGITS = re.compile(r"^(\d{5})-?(\d{4})?$")
+_ZIP_DIGITS = re.compile(r"^([0-9]{5})[- ]?([0-9]{4})?$")
 _SUFFIXES = TABLES.suffixes
 _DIRECTIONALS = TABLES.directionals
 _UNITS = TABLES.unit_designators
@@ -94,10 +94,13 @@ def canonical_tag(value: str | None) -> str | None:
 
 
 def canonical_apt(value: str | None) -> str | None:
-    """The unit: identifier only; a lone designator as its C2 abbreviation.
+    """The unit: identifiers only; a lone designator as its C2 abbreviation;
+    an outer building level keeps its designator ("Bldg 2 Apt 5" -> "BLDG 2 5").
 
-    >>> canonical_apt("Apt 45"), canonical_apt("# 45"), canonical_apt("Basement"), canonical_apt("Bldg 2 5")
+    >>> canonical_apt("Apt 45"), canonical_apt("# 45"), canonical_apt("Basement"), canonical_apt("Bldg 2 Apt 5")
     ('45', '45', 'BSMT', 'BLDG 2 5')
+    >>> canonical_apt("Apt 13 C"), canonical_apt("No 12")
+    ('13 C', '12')
     """
     words = canonical_words(value)
     if words is None:
@@ -106,10 +109,26 @@ def canonical_apt(value: str | None) -> str | None:
     if not tokens:
         return None
     if len(tokens) == 1:
-        return _UNITS.get(tokens[0], tokens[0])
-    if len(tokens) == 2 and tokens[0] in _UNITS:
-        return tokens[1]  # "APT 45" given as the apt component
-    return " ".join(_UNITS.get(t, t) if n % 2 == 0 else t for n, t in enumerate(tokens))
+        abbreviation = _UNITS.get(tokens[0], tokens[0])
+        return tokens[0] if abbreviation == "#" else abbreviation  # "No" alone stays a word
+    out: list[str] = []
+    last = len(tokens) - 1
+    n = 0
+    while n <= last:
+        token = tokens[n]
+        designator = _UNITS.get(token)
+        if designator is None:
+            out.append(token)
+            n += 1
+        elif n == last:
+            out.append(token if designator == "#" else designator)  # nothing after it
+            n += 1
+        else:
+            if designator == "BLDG" and n + 2 <= last:
+                out.append(designator)  # an outer building level keeps its designator
+            out.append(tokens[n + 1])  # the identifier; the designator itself is dropped
+            n += 2
+    return " ".join(out) or None
 
 
 def street_from_words(words: str) -> str:
@@ -150,7 +169,7 @@ def _canonical_state(value: str | None) -> str | None:
 def canonical_zip(value: str | None) -> str | None:
     if value is None:
         return None
-    text = value.strip().rstrip(".")
+    text = value.strip().rstrip(".").strip()
     m = _ZIP_DIGITS.match(text)
     if m is None:
         return text.upper() or None

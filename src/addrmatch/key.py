@@ -28,99 +28,15 @@ versus street address.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import Literal
 
-from addrmatch.address import Address
+from addrmatch._keyfold import fold_name, fold_number, fold_unit, key_of, split_type_word
 from addrmatch.canonical import canonicalize
 from addrmatch.normalize import AddressInput, normalize, to_address
-from addrmatch.tables import TABLES
+from addrmatch.parse import key_text
 
 __all__ = ["Explanation", "FieldComparison", "explain", "key_of", "match_key"]
-
-_NOT_ALNUM = re.compile(r"[^A-Z0-9 ]+")
-_ORDINAL_NUMBER = re.compile(r"^(\d+)(?:ST|ND|RD|TH)$")
-_LEADING_ZEROS = re.compile(r"^0+(?=\d)")
-_ORDINAL_WORDS = TABLES.ordinal_words
-_DIRECTIONALS = TABLES.directionals
-_SUFFIXES = TABLES.suffixes
-_HIGHWAY_WORDS = {w: "HWY" for w in ("HIGHWAY", "HWY", "HIWAY", "HWAY", "HIGHWY")}
-_HIGHWAY_WORDS.update({w: "RTE" for w in ("ROUTE", "RTE", "RT")})
-_HIGHWAY_MODIFIERS = {"ST": "STATE", "STATE": "STATE", "CO": "COUNTY", "COUNTY": "COUNTY", "US": "US"}
-_NAME_ABBREVIATIONS = {"ST": "SAINT", "STE": "SAINTE", "FT": "FORT", "MT": "MOUNT"}
-
-
-def _number_word(word: str) -> str:
-    word = _ORDINAL_WORDS.get(word, word)
-    m = _ORDINAL_NUMBER.match(word)
-    return m.group(1) if m else word
-
-
-def _fold_name(value: str | None) -> str:
-    """Street or city name -> key part (see the module docstring)."""
-    if not value:
-        return ""
-    words = _NOT_ALNUM.sub("", value.replace("-", " ")).split()
-    if len(words) == 1 and words[0] in _DIRECTIONALS:
-        return _DIRECTIONALS[words[0]]
-    highway = any(w in _HIGHWAY_WORDS or (w in ("RD", "ROAD") and n > 0) for n, w in enumerate(words))
-    out = []
-    for n, word in enumerate(words):
-        nxt = words[n + 1] if n + 1 < len(words) else ""
-        if highway and word in _HIGHWAY_MODIFIERS and (nxt in _HIGHWAY_WORDS or nxt in ("RD", "ROAD")):
-            out.append(_HIGHWAY_MODIFIERS[word])
-        elif highway and word in _HIGHWAY_WORDS:
-            out.append(_HIGHWAY_WORDS[word])
-        elif highway and word == "ROAD" and n > 0:
-            out.append("RD")
-        else:
-            out.append(_number_word(_NAME_ABBREVIATIONS.get(word, word)))
-    return "".join(out)
-
-
-def _fold_unit(value: str | None) -> str:
-    if not value:
-        return ""
-    words = _NOT_ALNUM.sub(" ", value).split()
-    return "".join(_LEADING_ZEROS.sub("", _number_word(w)) for w in words)
-
-
-def _fold_number(value: str | None) -> str:
-    return value.replace(" ", "") if value else ""
-
-
-def _place(a: Address) -> str:
-    if a.zip:
-        return "Z" + a.zip[:5]
-    return f"C{_fold_name(a.city)},{a.state or ''}"
-
-
-def key_of(canonical: Address) -> str:
-    """The key of an address already in canonical form (no parsing).
-
-    >>> key_of(Address(number="12", street="FIRST", tag="AVE", zip="55123-0001"))
-    'S|12||1|AVE|||Z55123'
-    """
-    if canonical.po_box:
-        return f"B|{_fold_number(canonical.number)}|{_place(canonical)}"
-    street, tag = canonical.street, canonical.tag
-    if tag is None and street and " " in street:
-        head, last = street.rsplit(" ", 1)
-        if last in _SUFFIXES:
-            street, tag = head, _SUFFIXES[last]
-    return "|".join(
-        (
-            "S",
-            _fold_number(canonical.number),
-            canonical.prefix or "",
-            _fold_name(street),
-            tag or "",
-            canonical.direction or "",
-            _fold_unit(canonical.apt),
-            _place(canonical),
-        )
-    )
 
 
 def match_key(value: AddressInput) -> str:
@@ -133,6 +49,8 @@ def match_key(value: AddressInput) -> str:
     >>> match_key("4321 N Lexington Ave, Blaine MN 55123") == match_key("4321 N Lexington St, Blaine MN 55123")
     False
     """
+    if isinstance(value, str):
+        return key_text(value)  # == key_of(normalize(value)), read once
     return key_of(normalize(value))
 
 
@@ -242,20 +160,26 @@ def explain(a: AddressInput, b: AddressInput) -> Explanation:
     else:
         out.append(FieldComparison("po_box", str(can_a.po_box), str(can_b.po_box), "same", "identical"))
     folds = {
-        "number": _fold_number,
+        "number": fold_number,
         "prefix": lambda v: v or "",
-        "street": _fold_name,
+        "street": fold_name,
         "tag": lambda v: v or "",
         "direction": lambda v: v or "",
-        "apt": _fold_unit,
+        "apt": fold_unit,
     }
     fold_notes = {
         "street": "spacing, punctuation, ordinals, Saint/Fort/Mount, highway words",
         "apt": "ordinals, leading zeros, punctuation",
         "number": "spacing",
     }
+    # The key reads a type word left at the end of a name as the type.
+    split_a = dict(zip(("street", "tag"), split_type_word(can_a.street, can_a.tag), strict=True))
+    split_b = dict(zip(("street", "tag"), split_type_word(can_b.street, can_b.tag), strict=True))
     for name, fold in folds.items():
         ca, cb = getattr(can_a, name), getattr(can_b, name)
+        note = fold_notes.get(name, "none")
+        if name in split_a and (split_a[name] != ca or split_b[name] != cb):
+            note = "a type word left in the name is read as the type"
         out.append(
             _compare(
                 name,
@@ -263,9 +187,9 @@ def explain(a: AddressInput, b: AddressInput) -> Explanation:
                 getattr(raw_b, name),
                 ca,
                 cb,
-                fold(ca),
-                fold(cb),
-                fold_notes.get(name, "none"),
+                fold(split_a.get(name, ca)),
+                fold(split_b.get(name, cb)),
+                note,
             )
         )
     if can_a.zip and can_b.zip:
@@ -316,8 +240,8 @@ def explain(a: AddressInput, b: AddressInput) -> Explanation:
                 raw_b.city,
                 can_a.city,
                 can_b.city,
-                _fold_name(can_a.city),
-                _fold_name(can_b.city),
+                fold_name(can_a.city),
+                fold_name(can_b.city),
                 "Saint/Fort/Mount, spacing",
             )
         )

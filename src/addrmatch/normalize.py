@@ -7,7 +7,7 @@ from typing import Any
 
 from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
-from addrmatch.errors import AddressError
+from addrmatch.errors import AddressError, UnparseableAddressError
 from addrmatch.parse import normalize_text, parse_details
 from addrmatch.rules import check_boi
 
@@ -35,7 +35,13 @@ def to_address(value: AddressInput) -> Address:
             check_boi({k: v for k, v in value.to_boi().items() if v})
         return value
     if isinstance(value, Mapping):
-        return Address.from_boi(value)
+        address = Address.from_boi(value)
+        if not (address.po_box or address.number or address.street):
+            raise UnparseableAddressError(
+                "address: no street, house number or box given (fullStreetAddress or the street components)",
+                fields=("fullStreetAddress", "number", "street"),
+            )
+        return address
     raise AddressError(
         f"address: expected text, an Address or a BOI mapping, got {type(value).__name__}",
         rule="type",

@@ -51,7 +51,6 @@ COMMON_SUFFIXES = frozenset(
     "ALY EXPY FWY TPKE RTE BND HOLW GRV CRES".split()
 )
 
-_WORD = re.compile(r"#|[^\s,;#]+|[,;]")
 _HAS_DIGIT = re.compile(r"\d")
 _ORDINAL_NUMBER = re.compile(r"^\d+(?:ST|ND|RD|TH)$")
 
@@ -128,19 +127,31 @@ def _merge_compass_pairs(raws: list[str], keys: list[str], commas: list[bool], c
         n += 1
 
 
+def _split(text: str) -> list[str]:
+    """Words and separators: "12 Main St,#4" -> ["12", "Main", "St", ",", "#", "4"]."""
+    if "," in text:
+        text = text.replace(",", " , ")
+    if ";" in text:
+        text = text.replace(";", " , ")
+    if "#" in text:
+        text = text.replace("#", " # ")
+    return text.split()
+
+
 def tokenize(text: str) -> Tokens:
     """Split address text into :class:`Tokens`."""
-    raws = _WORD.findall(text)
+    raws = _split(text)
     # Upper-casing never creates a separator, so both lists split alike.
-    keys = [w.replace(".", "") for w in _WORD.findall(text.upper())]
-    if len(keys) != len(raws):  # a character whose upper case is a separator: split again
-        keys = [w.upper().replace(".", "") for w in raws]
+    uppers = _split(text.upper())
+    if len(uppers) != len(raws):
+        uppers = [w.upper() for w in raws]
+    keys = [w.replace(".", "") for w in uppers] if "." in text else uppers
     if "," in text or ";" in text or "" in keys:
         kept_raws: list[str] = []
         kept_keys: list[str] = []
         commas: list[bool] = []
         for raw, key in zip(raws, keys, strict=True):
-            if key == "," or key == ";":
+            if key == ",":
                 if commas:
                     commas[-1] = True
             elif key:
