@@ -338,6 +338,9 @@ class Reader:
                 m = self._unit_identifier(k)
                 self.apt_levels.append((-1, range(k, m)))
                 return m
+            if k < end and (self.commas[k] or k + 1 == end) and keys[k].isalpha():
+                self.apt_levels.append((-1, (k,)))  # "# SECOND": a word identifier ends its segment
+                return k + 1
             return None
         if classes[j] & UNIT:
             designator = _UNITS[key]
@@ -390,7 +393,7 @@ class Reader:
             if j + 1 < end:
                 nxt = keys[j + 1]
                 if (
-                    (_UNIT_ID.match(nxt) or nxt == "#")
+                    (_UNIT_ID.match(nxt) or (nxt == "#" and designator in _UNITS_NEED_ID))
                     and not classes[j + 1] & SUFFIX
                     and not (cls & SUFFIX and classes[j + 1] & DIRECTIONAL)
                 ):
