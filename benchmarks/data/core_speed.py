@@ -56,6 +56,10 @@ FULL_ENV = "ADDRMATCH_BENCH_FULL"
 QUICK_ROUNDS = 5
 FULL_ROUNDS = 21
 MIN_RATIO = 5.0
+# The default test run (CI) checks a floor a little under the target: a timing
+# assertion on a shared 2-core machine must not fail on noise. The target is
+# checked and reported by run_core_bench.py (bench_results/core.md).
+CI_FLOOR = 0.9 * MIN_RATIO
 GOAL_RATIO = 10.0
 
 BASELINE = "usaddress.tag"
