@@ -1,0 +1,74 @@
+"""The README's commands run as documented.
+
+Every ``$ addrmatch ...`` line of the README's console blocks runs, in order,
+through the real console entry point (``python -m addrmatch``) in a fresh
+directory, and must succeed; where the README shows the output that follows
+a command, that output must be what the command prints. ``staff.csv`` (the
+README's example of a user's file) is the shipped example data.
+"""
+
+from __future__ import annotations
+
+import shlex
+import shutil
+import subprocess
+import sys
+from importlib import resources
+from pathlib import Path
+
+import pytest
+
+README = Path(__file__).resolve().parents[1] / "README.md"
+
+
+def _console_commands() -> list[tuple[str, list[str]]]:
+    """(command, the lines shown after it) for each ``$ addrmatch`` line."""
+    commands: list[tuple[str, list[str]]] = []
+    in_console = False
+    for line in README.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```console"):
+            in_console = True
+        elif line.startswith("```"):
+            in_console = False
+        elif in_console and line.startswith("$ addrmatch"):
+            commands.append((line[2:], []))
+        elif in_console and commands and not line.startswith("$"):
+            commands[-1][1].append(line)
+    return commands
+
+
+COMMANDS = _console_commands()
+
+
+def test_the_readme_has_commands() -> None:
+    assert len(COMMANDS) >= 8
+
+
+def test_the_readme_commands_run_as_documented(tmp_path: Path) -> None:
+    example = resources.files("addrmatch") / "examples" / "staff_addresses.csv"
+    with resources.as_file(example) as path:
+        shutil.copy(path, tmp_path / "staff.csv")
+    for command, shown in COMMANDS:
+        args = shlex.split(command)
+        assert args[0] == "addrmatch"
+        done = subprocess.run(
+            [sys.executable, "-m", "addrmatch", *args[1:]],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, f"{command}\n{done.stderr}"
+        exact = [line for line in shown if line.strip() and "..." not in line]
+        if shown and len(exact) == len([line for line in shown if line.strip()]):
+            # The README shows this command's whole output: it must match.
+            assert done.stdout.splitlines() == shown, command
+
+
+@pytest.mark.parametrize("command", [c for c, _ in COMMANDS])
+def test_each_command_names_a_real_subcommand(command: str) -> None:
+    subcommand = shlex.split(command)[1]
+    done = subprocess.run(
+        [sys.executable, "-m", "addrmatch", subcommand, "--help"], capture_output=True, text=True, timeout=60
+    )
+    assert done.returncode == 0, done.stderr
