@@ -380,3 +380,13 @@ def test_result_is_an_immutable_value() -> None:
     assert hash(a) == hash(parse("4321 W 109th Ave NW"))
     with pytest.raises(AttributeError):
         a.number = "1"  # type: ignore[misc]
+
+
+def test_a_unit_written_with_a_number_sign_survives_the_street_line() -> None:
+    # Found by the sync benchmark: apt "#296" was written "# #296" and re-read without its unit.
+    from addrmatch import Address, normalize
+
+    address = Address.from_boi({"number": "17110", "street": "Linden St.", "apt": "#296"})
+    assert address.street_line() == "17110 Linden St. # 296"
+    assert normalize(address.street_line()).apt == "296"
+    assert normalize("17110 Linden St # #296").apt == "296"

@@ -9,6 +9,7 @@ README's example of a user's file) is the shipped example data.
 
 from __future__ import annotations
 
+import json
 import shlex
 import shutil
 import subprocess
@@ -30,6 +31,8 @@ def _console_commands() -> list[tuple[str, list[str]]]:
             in_console = True
         elif line.startswith("```"):
             in_console = False
+        elif in_console and commands and commands[-1][0].endswith("\\"):
+            commands[-1] = (commands[-1][0][:-1] + " " + line.strip(), [])  # a continued command
         elif in_console and line.startswith("$ addrmatch"):
             commands.append((line[2:], []))
         elif in_console and commands and not line.startswith("$"):
@@ -48,8 +51,9 @@ def test_the_readme_commands_run_as_documented(tmp_path: Path) -> None:
     example = resources.files("addrmatch") / "examples" / "staff_addresses.csv"
     with resources.as_file(example) as path:
         shutil.copy(path, tmp_path / "staff.csv")
+    _district_files(tmp_path)
     for command, shown in COMMANDS:
-        args = shlex.split(command)
+        args = shlex.split(command, comments=True)
         assert args[0] == "addrmatch"
         done = subprocess.run(
             [sys.executable, "-m", "addrmatch", *args[1:]],
@@ -58,17 +62,48 @@ def test_the_readme_commands_run_as_documented(tmp_path: Path) -> None:
             text=True,
             timeout=120,
         )
-        assert done.returncode == 0, f"{command}\n{done.stderr}"
+        assert done.returncode == 0, f"{command}\n{done.stdout}\n{done.stderr}"
         exact = [line for line in shown if line.strip() and "..." not in line]
         if shown and len(exact) == len([line for line in shown if line.strip()]):
             # The README shows this command's whole output: it must match.
             assert done.stdout.splitlines() == shown, command
 
 
+def _district_files(folder: Path) -> None:
+    """The README's example inputs for `addrmatch boi`, with the documented headers."""
+    (folder / "schools.csv").write_text("schoolNumber,name\n010,Blaine High\n106,Northdale Middle\n")
+    (folder / "genders.csv").write_text("code,name\nF,Female\nM,Male\n")
+    (folder / "codes.csv").write_text("assignmentCode,description\n20,Athletic Coach\n")
+    (folder / "titles.csv").write_text("titleCode,titleDescription\n4A61E262,Varsity Basketball\n")
+    staff = {
+        "staffNumber": "FFF666",
+        "lastName": "Franklin",
+        "firstName": "Frank",
+        "gender": "M",
+        "workEmail": "fff@email.com",
+        "employments": [{"hireDate": "2020-07-25"}],
+        "positions": [{"schoolNumber": "106", "titleCode": "4A61E262", "startDate": "2020-07-25"}],
+        "household": {
+            "householdLocations": [
+                {
+                    "address": {
+                        "fullStreetAddress": "4321 257th Ave NE",
+                        "city": "Blaine",
+                        "state": "MN",
+                        "zip": "55434",
+                    }
+                }
+            ]
+        },
+    }
+    (folder / "hr.json").write_text(json.dumps([staff]))
+
+
 @pytest.mark.parametrize("command", [c for c, _ in COMMANDS])
 def test_each_command_names_a_real_subcommand(command: str) -> None:
-    subcommand = shlex.split(command)[1]
+    words = shlex.split(command, comments=True)
+    subcommand = words[1:3] if words[1] == "boi" else words[1:2]
     done = subprocess.run(
-        [sys.executable, "-m", "addrmatch", subcommand, "--help"], capture_output=True, text=True, timeout=60
+        [sys.executable, "-m", "addrmatch", *subcommand, "--help"], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr

@@ -332,6 +332,8 @@ class Reader:
         key = keys[j]
         if key == "#":
             k = j + 1
+            while k < end and keys[k] == "#":
+                k += 1  # "# #296"
             if k + 1 < end and classes[k] & UNIT and _UNIT_ID.match(keys[k + 1]):
                 k += 1  # "# APT 2"
             if k < end and _UNIT_ID.match(keys[k]):

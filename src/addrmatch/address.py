@@ -119,6 +119,8 @@ class Address:
         'RR 2 BOX 15'
         >>> Address(number="4321", street="Main", tag="St", apt="45").street_line()
         '4321 Main St # 45'
+        >>> Address(number="17110", street="Linden", tag="St", apt="#296").street_line()
+        '17110 Linden St # 296'
         """
         if self.po_box:
             return f"PO BOX {self.number}" if self.number else "PO BOX"
@@ -128,14 +130,12 @@ class Address:
             parts = [street, f"BOX {self.number}" if self.number else None]
         else:
             parts = [self.number, self.prefix, self.street, self.tag, self.direction]
-        if self.apt:
+        apt = self.apt.lstrip("# ") if self.apt else None  # "#296" is written "# 296"
+        if apt:
             from addrmatch.tables import TABLES
 
-            first = self.apt.split(" ", 1)[0].upper().rstrip(".")
-            if first in TABLES.unit_designators or first == "#":
-                parts.append(self.apt)
-            else:
-                parts.append("# " + self.apt)
+            first = apt.split(" ", 1)[0].upper().rstrip(".")
+            parts.append(apt if first in TABLES.unit_designators else "# " + apt)
         return " ".join(p for p in parts if p)
 
     def is_empty(self) -> bool:

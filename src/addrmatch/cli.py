@@ -595,6 +595,7 @@ COMMAND_GROUPS: tuple[Callable[[Any], None], ...] = (
     _add_address_commands,
     _add_dedupe_command,
     _add_store_commands,
+    lambda sub: __import__("addrmatch.boi.cli", fromlist=["register"]).register(sub),  # addrmatch boi (lazy)
 )
 
 

@@ -1,0 +1,612 @@
+"""``addrmatch boi ...``: the staff module's commands (registered in :data:`addrmatch.cli.COMMAND_GROUPS`).
+
+::
+
+    addrmatch boi load-reference DB --schools S.csv --genders G.csv --assignment-codes A.csv --titles T.csv
+    addrmatch boi check DB [-o report.html] [--format html|text|json]
+    addrmatch boi validate DB HR.json|HR.csv [-o report.html] [--format ...] [--started-by NAME]
+    addrmatch boi commit DB [HR.json|HR.csv] [-o report.html] [--format text|json]
+    addrmatch boi status DB [--format text|json]
+
+Same conventions as the other commands: an error is one line on stderr
+(``addrmatch: error: ...``), exit code 2, ``--verbose`` adds the traceback;
+exit code 1 is a negative answer (``check``: the Campus data has duplicate or
+missing staff numbers; ``validate``/``commit``: some HR records were
+rejected or failed). Reports are written to a temporary file renamed into
+place, so a failed run leaves no half-written file.
+
+HR files: JSON (a list of staff objects in the specification's camelCase
+shape, or ``{"staffMembers": [...]}``), or CSV with one column per field:
+the demographics (``staffNumber, lastName, firstName, middleName, gender,
+ssn, birthdate, workPhone, cellPhone, otherPhone, workEmail,
+personalEmail``), one employment (``hireDate, terminationDate``), one
+position (``schoolNumber, assignmentCode, titleCode, titleDescription,
+startDate, endDate``) and one address (``fullStreetAddress`` or
+``postOfficeBox, number, prefix, street, tag, direction, apt``, with
+``city, state, zip, county``). Several rows with the same ``staffNumber``
+are one staff member with several employments, positions and addresses
+(demographics from the first row that has them). Header names are matched
+ignoring case, spaces and underscores (``staff_number`` is ``staffNumber``);
+an empty cell is "not sent".
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import csv
+import getpass
+import json
+import os
+import re
+import sqlite3
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from addrmatch.boi.campus import Campus
+from addrmatch.boi.db import transaction
+from addrmatch.boi.errors import BOIError
+from addrmatch.boi.report import Report
+from addrmatch.cli import EXIT_NO, EXIT_OK, CommandError, Console, common_options
+
+__all__ = ["CSV_COLUMNS", "read_hr_file", "register"]
+
+#: The CSV columns of an HR file, by the part of the staff object they fill.
+CSV_COLUMNS: dict[str, tuple[str, ...]] = {
+    "staff": (
+        "staffNumber",
+        "lastName",
+        "firstName",
+        "middleName",
+        "gender",
+        "ssn",
+        "birthdate",
+        "workPhone",
+        "cellPhone",
+        "otherPhone",
+        "workEmail",
+        "personalEmail",
+    ),
+    "employment": ("hireDate", "terminationDate"),
+    "position": ("schoolNumber", "assignmentCode", "titleCode", "titleDescription", "startDate", "endDate"),
+    "address": (
+        "fullStreetAddress",
+        "postOfficeBox",
+        "number",
+        "prefix",
+        "street",
+        "tag",
+        "direction",
+        "apt",
+        "city",
+        "state",
+        "zip",
+        "county",
+        "locationCode",
+        "tract",
+        "block",
+    ),
+}
+_BATCH = 1_000
+_REFERENCE_OPTIONS = (
+    ("schools", "--schools", "schoolNumber,name"),
+    ("genders", "--genders", "code,name"),
+    ("assignmentCodes", "--assignment-codes", "assignmentCode,description"),
+    ("titles", "--titles", "titleCode,titleDescription"),
+)
+
+
+def _fold_header(name: str) -> str:
+    return re.sub(r"[^0-9a-z]", "", name.lower())
+
+
+_HEADER = {_fold_header(c): c for part in CSV_COLUMNS.values() for c in part}
+
+
+# ---------------------------------------------------------------------------
+# reading HR files
+
+
+def read_hr_file(path: str, *, format: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+    """The staff records of an HR file and where each comes from (``"record 3"``,
+    ``"line 7"``), for messages. ``format``: ``"json"`` or ``"csv"`` (default:
+    from the file name's suffix, ``.csv`` or else JSON).
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "hr.csv"
+    >>> _ = p.write_text("staff_number,lastName,firstName,gender,hireDate,schoolNumber,titleCode,startDate\\n"
+    ...                  "1001,Smith,Pat,F,2020-07-25,010,T1,2020-08-25\\n1001,,,,,106,T2,2021-08-25\\n")
+    >>> records, where = read_hr_file(str(p))
+    >>> [(r["staffNumber"], len(r["employments"]), len(r["positions"])) for r in records], where
+    ([('1001', 1, 2)], ['line 2'])
+    """
+    kind = format or ("csv" if path.lower().endswith(".csv") else "json")
+    if kind == "csv":
+        return _read_csv(path)
+    return _read_json(path)
+
+
+def _read_json(path: str) -> tuple[list[dict[str, Any]], list[str]]:
+    with open(path, encoding="utf-8-sig") as handle:
+        try:
+            data = json.load(handle)
+        except json.JSONDecodeError as exc:
+            raise CommandError(f"{path}: not valid JSON: {exc}") from None
+    if isinstance(data, dict) and isinstance(data.get("staffMembers"), list):
+        data = data["staffMembers"]
+    if not isinstance(data, list):
+        raise CommandError(
+            f'{path}: expected a JSON list of staff member objects (or {{"staffMembers": [...]}}), '
+            f"got {type(data).__name__}"
+        )
+    return data, [f"record {i + 1}" for i in range(len(data))]
+
+
+def _read_csv(path: str) -> tuple[list[dict[str, Any]], list[str]]:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, strict=True)
+        try:
+            header = next(reader)
+        except StopIteration:
+            raise CommandError(f"{path}: the file is empty (expected a header row)") from None
+        except csv.Error as exc:
+            raise CommandError(f"{path}, line 1: {exc}") from None
+        names = []
+        unknown = []
+        for cell in header:
+            name = _HEADER.get(_fold_header(cell))
+            if name is None:
+                unknown.append(cell)
+            names.append(name)
+        if unknown:
+            known = ", ".join(c for part in CSV_COLUMNS.values() for c in part)
+            raise CommandError(f"{path}: unknown column(s) {', '.join(map(repr, unknown))} (known: {known})")
+        if "staffNumber" not in names:
+            raise CommandError(f"{path}: no staffNumber column (the HR staff number matches Campus staff)")
+        records: dict[str, dict[str, Any]] = {}
+        loose: list[tuple[dict[str, Any], str]] = []
+        where: dict[str, str] = {}
+        try:
+            for row in reader:
+                line = reader.line_num
+                if not any(cell.strip() for cell in row):
+                    continue
+                if len(row) != len(names):
+                    raise CommandError(f"{path}, line {line}: expected {len(names)} fields, found {len(row)}")
+                cells = {n: c.strip() for n, c in zip(names, row, strict=True) if n and c.strip()}
+                number = cells.get("staffNumber")
+                if number is None:
+                    record: dict[str, Any] = {}
+                    loose.append((record, f"line {line}"))
+                else:
+                    record = records.setdefault(number, {})
+                    where.setdefault(number, f"line {line}")
+                _merge_row(record, cells)
+        except csv.Error as exc:
+            raise CommandError(f"{path}, line {reader.line_num}: {exc}") from None
+    out = [(r, where[n]) for n, r in records.items()] + loose
+    return [r for r, _ in out], [w for _, w in out]
+
+
+def _merge_row(record: dict[str, Any], cells: dict[str, str]) -> None:
+    for name in CSV_COLUMNS["staff"]:
+        if name in cells and name not in record:
+            record[name] = cells[name]
+    parts: list[tuple[str, dict[str, Any]]] = [
+        ("employments", {k: cells[k] for k in CSV_COLUMNS["employment"] if k in cells}),
+        ("positions", {k: cells[k] for k in CSV_COLUMNS["position"] if k in cells}),
+    ]
+    for key, item in parts:
+        if item:
+            items = record.setdefault(key, [])
+            if item not in items:
+                items.append(item)
+    address: dict[str, Any] = {k: cells[k] for k in CSV_COLUMNS["address"] if k in cells}
+    if address:
+        locations = record.setdefault("household", {}).setdefault("householdLocations", [])
+        if all(loc["address"] != address for loc in locations):
+            locations.append({"address": address})
+
+
+# ---------------------------------------------------------------------------
+# databases and outputs
+
+
+def _campus_path(path: str) -> str:
+    """``path`` must be an existing Campus database (a read never creates one)."""
+    if os.path.isdir(path):
+        raise CommandError(f"{path!r} is a directory, not a database file")
+    if not os.path.exists(path):
+        raise CommandError(
+            f"no database at {path!r} (create one with `addrmatch boi load-reference {path} --schools ...`)"
+        )
+    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not {"person", "staff", "school"} <= tables:
+        raise CommandError(f"{path!r} is an SQLite database but not an addrmatch.boi Campus database")
+    return path
+
+
+def _format(args: argparse.Namespace, choices: Sequence[str]) -> str:
+    if args.format:
+        return str(args.format)
+    output = args.output or "-"
+    suffix = Path(output).suffix.lower()
+    guessed = {".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}.get(suffix, "text")
+    return guessed if guessed in choices else choices[0]
+
+
+def _write_report(report: Report, args: argparse.Namespace, console: Console) -> str | None:
+    """Write the report where ``-o`` says (stdout by default); returns the file name written."""
+    if args.limit < 1:
+        raise CommandError("--limit must be at least 1")
+    text = report.render(_format(args, ("html", "text", "json")), limit=args.limit)
+    if args.output in (None, "-"):
+        console.out.write(text)
+        if not text.endswith("\n"):
+            console.out.write("\n")
+        return None
+    _write_private(args.output, text)
+    return str(args.output)
+
+
+def _write_private(path: str, text: str) -> None:
+    """Write ``text`` to ``path`` whole or not at all, owner-only (0o600): a
+    report holds personal data (names, birth dates). A temporary file in the
+    same directory is renamed into place."""
+    target = Path(path)
+    if target.is_dir():
+        raise CommandError(f"the output {path!r} is a directory")
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")  # 0o600
+    try:
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        raise
+
+
+def _started_by(args: argparse.Namespace) -> str:
+    if args.started_by:
+        return str(args.started_by)
+    with contextlib.suppress(Exception):
+        return f"{getpass.getuser()} (addrmatch CLI)"
+    return "addrmatch CLI"
+
+
+@contextlib.contextmanager
+def _boi_errors() -> Iterator[None]:
+    """The staff module's errors as one-line command errors."""
+    try:
+        yield
+    except BOIError as exc:
+        raise CommandError(str(exc)) from exc
+
+
+def _handler(
+    fn: Callable[[argparse.Namespace, Console], int],
+) -> Callable[[argparse.Namespace, Console], int]:
+    def run(args: argparse.Namespace, console: Console) -> int:
+        with _boi_errors():
+            return fn(args, console)
+
+    run.__doc__ = fn.__doc__
+    return run
+
+
+# ---------------------------------------------------------------------------
+# the commands
+
+
+def _cmd_load_reference(args: argparse.Namespace, console: Console) -> int:
+    given = [(kind, getattr(args, kind)) for kind, _, _ in _REFERENCE_OPTIONS if getattr(args, kind)]
+    if not given:
+        raise CommandError("nothing to load: give --schools, --genders, --assignment-codes and/or --titles")
+    for _, path in given:
+        if not os.path.isfile(path):
+            raise CommandError(f"no such file: {path}" if not os.path.exists(path) else f"not a file: {path}")
+    if os.path.isdir(args.db):
+        raise CommandError(f"{args.db!r} is a directory, not a database file")
+    fresh = not os.path.exists(args.db)
+    campus = None
+    try:
+        campus = Campus(args.db)
+        counts = []
+        with transaction(campus.connection):  # every list or none
+            for kind, path in given:
+                counts.append((kind, campus.load_reference_csv(kind, path)))
+    except BaseException:
+        if campus is not None:
+            campus.close()
+        if fresh:  # a database this failed call created is removed again
+            for suffix in ("", "-wal", "-shm", "-journal"):
+                with contextlib.suppress(OSError):
+                    os.unlink(args.db + suffix)
+        raise
+    campus.close()
+    labels = {
+        "schools": "schools",
+        "genders": "genders",
+        "assignmentCodes": "assignment codes",
+        "titles": "titles",
+    }
+    loaded = ", ".join(f"{n:,} {labels[kind]}" for kind, n in counts)
+    print(f"addrmatch boi load-reference: loaded {loaded} into {args.db}", file=console.out)
+    return EXIT_OK
+
+
+def _cmd_check(args: argparse.Namespace, console: Console) -> int:
+    with Campus(_campus_path(args.db)) as campus:
+        report = campus.check_campus_data()
+    written = _write_report(report, args, console)
+    s = report["summary"]
+    line = (
+        f"addrmatch boi check: {s['campusStaff']:,} Campus staff; {s['duplicateStaffNumbers']:,} with duplicate "
+        f"staff numbers ({s['duplicateGroups']:,} shared number{'' if s['duplicateGroups'] == 1 else 's'}), "
+        f"{s['missingStaffNumbers']:,} with no staff number"
+    )
+    if written:
+        print(f"{line}; wrote {written}", file=console.out)
+    else:
+        console.note(line)
+    return EXIT_NO if s["duplicateStaffNumbers"] or s["missingStaffNumbers"] else EXIT_OK
+
+
+def _transfer_file(campus: Campus, args: argparse.Namespace, console: Console) -> tuple[int, int]:
+    """start (or restart) a sync, transfer the HR file, end it; ``(accepted, rejected)``."""
+    records, where = read_hr_file(args.hr, format=args.input_format)
+    if not records:
+        raise CommandError(f"{args.hr}: no staff records")
+    sync = campus.sync
+    status = sync.status()
+    who = _started_by(args)
+    if status is not None and status["state"] in ("transferring", "ended", "validated", "interrupted"):
+        console.note(
+            f"restarting the sync {status['syncId']} started by {status['startedBy']} ({status['state']})"
+        )
+        sync.restart(started_by=who)
+    else:
+        sync.start(started_by=who)
+    accepted = 0
+    rejected: list[str] = []
+    with console.progress(len(records), "staff", "transfer") as bar:
+        for start in range(0, len(records), _BATCH):
+            result = sync.transfer(records[start : start + _BATCH])
+            accepted += result["accepted"]
+            for failure in result["failures"]:
+                rejected.append(f"{where[start + failure['index']]}: {failure['message']}")
+            bar.update(min(start + _BATCH, len(records)))
+    for message in rejected[:5]:
+        console.warn(f"{args.hr}, {message}")
+    if len(rejected) > 5:
+        console.warn(f"... and {len(rejected) - 5:,} more rejected records (see the error log)")
+    if accepted == 0:
+        raise CommandError(f"{args.hr}: no HR record could be transferred ({len(rejected):,} rejected)")
+    sync.end()
+    return accepted, len(rejected)
+
+
+def _summary_line(report: Report) -> str:
+    s = report["summary"]
+    return (
+        f"{s['demographicDifferences']:,} demographic, {s['employmentDifferences']:,} employment, "
+        f"{s['assignmentDifferences']:,} assignment, {s['addressDifferences']:,} address differences; "
+        f"{s['hrStaffNotInCampus']:,} HR staff not in Campus, {s['campusStaffNotInHr']:,} Campus staff not in HR, "
+        f"{s['conflicts']:,} HR staff with a staff number duplicated in Campus"
+    )
+
+
+def _cmd_validate(args: argparse.Namespace, console: Console) -> int:
+    with Campus(_campus_path(args.db)) as campus:
+        accepted, rejected = _transfer_file(campus, args, console)
+        report = campus.sync.validate()
+    written = _write_report(report, args, console)
+    line = (
+        f"addrmatch boi validate: {accepted:,} HR staff transferred, {rejected:,} rejected; "
+        + _summary_line(report)
+    )
+    if written:
+        print(f"{line}; wrote {written}", file=console.out)
+    else:
+        console.note(line)
+    return EXIT_NO if rejected else EXIT_OK
+
+
+def _cmd_commit(args: argparse.Namespace, console: Console) -> int:
+    rejected = 0
+    with Campus(_campus_path(args.db)) as campus:
+        sync = campus.sync
+        if args.hr:
+            _, rejected = _transfer_file(campus, args, console)
+            report = sync.validate()
+            if args.output:
+                written = _write_report(report, args, console)
+                if written:
+                    console.note(f"wrote the validation report to {written}")
+        elif args.output:
+            raise CommandError("-o/--output writes the validation report: give the HR file too")
+        status = sync.status()
+        if not args.hr and (status is None or status["state"] != "validated"):
+            state = "no sync yet" if status is None else f"the last sync is {status['state']}"
+            raise CommandError(
+                f"nothing to commit ({state}): give the HR file (`addrmatch boi commit {args.db} HR.json`), "
+                "or validate one first"
+            )
+        total = 0 if status is None else status["staffTransferred"]
+        with console.progress(total, "staff", "commit") as bar:
+            result = sync.commit(progress=lambda done, failed, _total: bar.update(done + failed))
+    if args.result_format == "json":
+        print(json.dumps(result, indent=2, ensure_ascii=False), file=console.out)
+    else:
+        actions = {a: sum(1 for s in result["successes"] if s["action"] == a) for a in ("created", "updated")}
+        unchanged = result["committed"] - sum(actions.values())
+        print(
+            f"addrmatch boi commit: sync {result['syncId']}: {result['committed']:,} of {result['total']:,} staff "
+            f"committed ({actions['created']:,} created, {actions['updated']:,} updated, {unchanged:,} "
+            f"unchanged), {result['failed']:,} failed",
+            file=console.out,
+        )
+        for failure in result["failures"][:10]:
+            print(f"  failed {failure['staffNumber']}: {failure['message']}", file=console.out)
+        if result["failed"] > 10:
+            print(f"  ... and {result['failed'] - 10:,} more (see the error log)", file=console.out)
+    return EXIT_NO if result["failed"] or rejected else EXIT_OK
+
+
+def _cmd_status(args: argparse.Namespace, console: Console) -> int:
+    with Campus(_campus_path(args.db)) as campus:
+        status = campus.sync.status()
+        job = campus.sync.commit_job_status()
+    if args.format == "json":
+        print(json.dumps({"sync": status, "commitJob": job}, indent=2), file=console.out)
+        return EXIT_OK
+    out = console.out
+    if status is None:
+        print("no staff synchronization yet", file=out)
+        return EXIT_OK
+    print(
+        f"sync {status['syncId']}: {status['state']}; started by {status['startedBy']} at {status['startedAt']}; "
+        f"{status['staffTransferred']:,} staff transferred",
+        file=out,
+    )
+    if job is not None:
+        print(
+            f"commit job {job['jobId']} (sync {job['syncId']}): {job['state']}; {job['done']:,} done, "
+            f"{job['failed']:,} failed of {job['total']:,}; started {job['startedAt']}, finished "
+            f"{job['finishedAt'] or '-'}" + (f"; {job['error']}" if job["error"] else ""),
+            file=out,
+        )
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------
+# the parsers
+
+
+def _report_options(p: argparse.ArgumentParser, *, formats: Sequence[str] = ("html", "text", "json")) -> None:
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="write the report here ('-' or none: stdout); written whole or not at all",
+    )
+    p.add_argument(
+        "--format",
+        choices=tuple(formats),
+        help="html (a standalone printable page), text or json (every entry); default: from the -o suffix"
+        " (.html, .json, .txt), else text",
+    )
+    p.add_argument(
+        "--limit",
+        type=int,
+        default=100,
+        metavar="N",
+        help="entries shown per section in html/text (100, as the specification's report)",
+    )
+
+
+def _hr_options(p: argparse.ArgumentParser, *, required: bool) -> None:
+    p.add_argument(
+        "hr",
+        nargs=None if required else "?",
+        metavar="HR.json|HR.csv",
+        help="the HR staff: a JSON list of staff objects, or a CSV file (one column per field)",
+    )
+    p.add_argument(
+        "--input-format", choices=("json", "csv"), help="the HR file's format (default: by suffix)"
+    )
+    p.add_argument("--started-by", metavar="NAME", help="who starts the sync (default: the user name)")
+
+
+def register(sub: Any) -> None:
+    """Add ``addrmatch boi`` and its subcommands to the ``addrmatch`` subparsers.
+
+    >>> import argparse
+    >>> parser = argparse.ArgumentParser(prog="addrmatch"); register(parser.add_subparsers())
+    >>> parser.parse_args(["boi", "check", "d.db", "-o", "r.html"]).output
+    'r.html'
+    """
+    common = common_options()
+    boi = sub.add_parser(
+        "boi",
+        parents=[common],
+        help="Business Office Integration: reference lists, Check Campus Data, staff synchronization",
+        description="The staff module (addrmatch.boi) on a Campus database file: load the district's reference"
+        " lists, run the Check Campus Data report, and synchronize staff from an HR file (validate, commit).",
+    )
+    commands = boi.add_subparsers(dest="boi_command", metavar="COMMAND", required=True)
+
+    p = commands.add_parser(
+        "load-reference",
+        parents=[common],
+        help="load reference lists (schools, genders, assignment codes, titles) from CSV files",
+        description="Load the district's reference lists into the Campus database DB (created when missing),"
+        " all files in one transaction: on an error nothing is loaded. Each CSV file has a header with the"
+        " two columns named below; a code already listed gets the new name.",
+    )
+    p.add_argument("db", metavar="DB", help="the Campus database file")
+    for kind, option, columns in _REFERENCE_OPTIONS:
+        p.add_argument(option, dest=kind, metavar="FILE.csv", help=f"columns {columns}")
+    p.set_defaults(handler=_handler(_cmd_load_reference))
+
+    p = commands.add_parser(
+        "check",
+        parents=[common],
+        help="the Check Campus Data report: duplicate and missing staff numbers",
+        description="Report the Campus staff with duplicate staff numbers (compared case-insensitively:"
+        " PENDING and pending are duplicates) and with none; they cannot be synchronized. Exit 1 when"
+        " there are any.",
+    )
+    p.add_argument("db", metavar="DB", help="the Campus database file")
+    _report_options(p)
+    p.set_defaults(handler=_handler(_cmd_check))
+
+    p = commands.add_parser(
+        "validate",
+        parents=[common],
+        help="compare an HR file with Campus: the Staff Synchronization Validation Report",
+        description="Start a staff synchronization (restarting one in progress), transfer the HR file,"
+        " end the transfer and validate: write the validation report (demographic, employment, assignment"
+        " and address differences, staff to add, duplicate and missing staff numbers). Nothing in Campus"
+        " changes. Exit 1 when some HR records were rejected (listed on stderr and in the error log).",
+    )
+    p.add_argument("db", metavar="DB", help="the Campus database file")
+    _hr_options(p, required=True)
+    _report_options(p)
+    p.set_defaults(handler=_handler(_cmd_validate))
+
+    p = commands.add_parser(
+        "commit",
+        parents=[common],
+        help="commit a staff synchronization (HR data replaces Campus data)",
+        description="With an HR file: transfer and validate it (as `validate`), then commit. Without: commit"
+        " the sync that was validated last. Each staff member commits in its own transaction; failures are"
+        " listed and logged. Exit 1 when some staff failed or HR records were rejected.",
+    )
+    p.add_argument("db", metavar="DB", help="the Campus database file")
+    _hr_options(p, required=False)
+    _report_options(p)
+    p.add_argument(
+        "--result-format",
+        choices=("text", "json"),
+        default="text",
+        help="the commit result: a summary (text) or every success and failure (json)",
+    )
+    p.set_defaults(handler=_handler(_cmd_commit))
+
+    p = commands.add_parser(
+        "status",
+        parents=[common],
+        help="the current staff synchronization and the last commit job",
+        description="Show the state of the last staff synchronization and of the last commit job.",
+    )
+    p.add_argument("db", metavar="DB", help="the Campus database file")
+    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.set_defaults(handler=_handler(_cmd_status))

@@ -1,0 +1,135 @@
+"""The Business Office Error Log.
+
+Every failed HR call is recorded with the specification's five columns:
+Error Date, Action (the HTTP method of the equivalent endpoint), Path (the
+endpoint path, e.g. ``/api/businessOfficeIntegration/staffMembers/{staffNumber}``),
+Error Message and Payload. The row is written after the call's transaction
+was rolled back, in a transaction of its own, so the failed call leaves no
+other trace.
+
+Personal data never enters the log in clear: the payload is stored with
+every ``ssn`` and ``birthdate`` masked, and the message is scrubbed of the
+payload's clear values. The CSV export neutralises spreadsheet formulas (a
+cell starting with ``=``, ``+``, ``-``, ``@`` is prefixed with ``'``).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import json
+import os
+import sqlite3
+from typing import Any, TextIO
+
+from addrmatch.boi.db import transaction
+from addrmatch.boi.masking import mask_payload, scrub, sensitive_values
+from addrmatch.boi.schema import check_date
+
+__all__ = ["CSV_COLUMNS", "export_csv", "listing", "record"]
+
+CSV_COLUMNS: tuple[str, ...] = ("Error Date", "Action", "Path", "Error Message", "Payload")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _payload_json(payload: Any) -> str | None:
+    if payload is None:
+        return None
+    try:
+        return json.dumps(
+            mask_payload(payload, sensitive_values(payload)),
+            default=lambda o: f"<{type(o).__name__}>",
+            ensure_ascii=False,
+        )
+    except (TypeError, ValueError):
+        return json.dumps(f"<unserialisable {type(payload).__name__}>")
+
+
+def record(
+    conn: sqlite3.Connection,
+    *,
+    today: str,
+    action: str,
+    path: str,
+    staff_number: str | None,
+    error: BaseException,
+    payload: Any,
+) -> int:
+    """Write one error-log row in its own transaction; returns its id."""
+    message = scrub(str(error), sensitive_values(payload)) or type(error).__name__
+    with transaction(conn):
+        row_id = conn.execute(
+            "INSERT INTO error_log (error_date, logged_at, action, path, staff_number, error_type, "
+            "message, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                today,
+                _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
+                action,
+                path,
+                staff_number,
+                type(error).__name__,
+                message,
+                _payload_json(payload),
+            ),
+        ).lastrowid
+    assert row_id is not None
+    return row_id
+
+
+def listing(
+    conn: sqlite3.Connection, *, since: Any = None, until: Any = None, action: str | None = None
+) -> list[dict[str, Any]]:
+    """The log rows, oldest first, with ``since <= errorDate <= until`` (ISO dates, both optional)."""
+    start = check_date("since", since)
+    end = check_date("until", until)
+    rows = conn.execute(
+        "SELECT error_id, error_date, logged_at, action, path, staff_number, error_type, message, payload "
+        "FROM error_log WHERE (? IS NULL OR error_date >= ?) AND (? IS NULL OR error_date <= ?) "
+        "AND (? IS NULL OR action = ?) ORDER BY error_id",
+        (start, start, end, end, action, action),
+    ).fetchall()
+    return [
+        {
+            "errorId": r[0],
+            "errorDate": r[1],
+            "loggedAt": r[2],
+            "action": r[3],
+            "path": r[4],
+            "staffNumber": r[5],
+            "errorType": r[6],
+            "message": r[7],
+            "payload": None if r[8] is None else json.loads(r[8]),
+        }
+        for r in rows
+    ]
+
+
+def _cell(value: str) -> str:
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+def export_csv(
+    conn: sqlite3.Connection, dest: str | os.PathLike[str] | TextIO, *, since: Any = None, until: Any = None
+) -> int:
+    """Write the log (the specification's five columns) as CSV; returns the number of rows.
+
+    ``dest`` is a path (created owner-only, 0o600) or an open text file.
+    """
+    rows = listing(conn, since=since, until=until)
+
+    def write(handle: TextIO) -> None:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        for row in rows:
+            payload = "" if row["payload"] is None else json.dumps(row["payload"], ensure_ascii=False)
+            writer.writerow(
+                [_cell(str(row[k])) for k in ("errorDate", "action", "path", "message")] + [_cell(payload)]
+            )
+
+    if isinstance(dest, (str, os.PathLike)):
+        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+            write(handle)
+    else:
+        write(dest)
+    return len(rows)

@@ -1,0 +1,266 @@
+"""``addrmatch boi ...`` run as a user runs it (``python -m addrmatch`` in a
+subprocess): reference lists, Check Campus Data, validate and commit from HR
+files, exit codes, one-line errors, nothing half-written."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from addrmatch.boi import Campus
+
+
+def run(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "addrmatch", *args],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=cwd,
+        check=False,
+    )
+
+
+def assert_clean_error(result: subprocess.CompletedProcess[str], *words: str) -> str:
+    """Exit code 2, one line on stderr naming the problem, no traceback."""
+    assert result.returncode == 2, (result.returncode, result.stdout, result.stderr)
+    assert "Traceback" not in result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("addrmatch: error: "), lines[0]
+    for word in words:
+        assert word in lines[0], (word, lines[0])
+    return lines[0]
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+LISTS = {
+    "--schools": "schoolNumber,name\n010,Blaine High\n106,Northdale Middle\n",
+    "--genders": "code,name\nF,Female\nM,Male\n",
+    "--assignment-codes": "assignmentCode,description\n20,Athletic Coach\n",
+    "--titles": "titleCode,titleDescription\n4A61E262,Varsity Basketball\n",
+}
+CAMPUS_STAFF = [
+    {"staffNumber": "FFF666", "lastName": "Franklin", "firstName": "Frank", "gender": "M",
+     "workEmail": "FFF@email.com", "ssn": "123-45-6789"},
+    {"staffNumber": "PENDING", "lastName": "Hurley", "firstName": "Bryan", "gender": "M"},
+    {"staffNumber": "pending", "lastName": "Bonquet", "firstName": "Alicia", "gender": "F"},
+    {"staffNumber": None, "lastName": "Nonumber", "firstName": "Nora", "gender": "F"},
+]  # fmt: skip
+HR_CSV = (
+    "staff_number,Last Name,firstName,gender,workEmail,hireDate,schoolNumber,titleCode,startDate,"
+    "fullStreetAddress,city,state,zip\n"
+    "FFF666,Franklin,Frank,M,fff@email.com,2020-07-25,106,337C8989,2020-07-25,4321 257th Ave NE,Blaine,MN,55434\n"
+    "EEE555,Evans,Eve,F,,,,,,4321 109th Ave NE,Blaine,MN,55434\n"
+)
+
+
+def lists(folder: Path) -> list[str]:
+    args = []
+    for option, text in LISTS.items():
+        args += [option, str(write(folder / f"{option.strip('-')}.csv", text))]
+    return args
+
+
+@pytest.fixture
+def db(tmp_path: Path) -> Path:
+    """A Campus database made with the CLI, holding legacy staff."""
+    path = tmp_path / "campus.db"
+    result = run("boi", "load-reference", str(path), *lists(tmp_path))
+    assert result.returncode == 0, result.stderr
+    assert "2 schools, 2 genders, 1 assignment codes, 1 titles" in result.stdout
+    with Campus(path) as campus:
+        campus.import_legacy_staff(CAMPUS_STAFF)
+    return path
+
+
+def test_boi_help_lists_its_commands() -> None:
+    result = run("boi", "--help")
+    assert result.returncode == 0
+    for command in ("load-reference", "check", "validate", "commit", "status"):
+        assert command in result.stdout
+        sub = run("boi", command, "--help")
+        assert sub.returncode == 0 and f"usage: addrmatch boi {command}" in sub.stdout
+    assert "boi" in run("--help").stdout
+
+
+def test_load_reference_is_all_or_nothing(tmp_path: Path) -> None:
+    bad = write(tmp_path / "genders.csv", "code,label\nF,Female\n")
+    schools = write(tmp_path / "schools.csv", LISTS["--schools"])
+    path = tmp_path / "new.db"
+    result = run("boi", "load-reference", str(path), "--schools", str(schools), "--genders", str(bad))
+    assert_clean_error(result, "name", "genders")
+    assert not path.exists()  # the database this failed call created is removed
+    assert_clean_error(run("boi", "load-reference", str(path)), "nothing to load")
+    assert_clean_error(
+        run("boi", "load-reference", str(path), "--titles", str(tmp_path / "nope.csv")), "nope.csv"
+    )
+
+
+def test_check_writes_the_report(db: Path, tmp_path: Path) -> None:
+    out = tmp_path / "check.html"
+    result = run("boi", "check", str(db), "-o", str(out))
+    assert result.returncode == 1  # duplicate and missing numbers found
+    assert "2 with duplicate staff numbers (1 shared number), 1 with no staff number" in result.stdout
+    html = out.read_text(encoding="utf-8")
+    assert html.startswith("<!DOCTYPE html>") and "2 employees with duplicate Staff Numbers in Campus" in html
+    assert os.stat(out).st_mode & 0o077 == 0  # personal data: owner only
+    as_json = run("boi", "check", str(db), "--format", "json")
+    data = json.loads(as_json.stdout)
+    assert data["summary"]["duplicateStaffNumbers"] == 2 and data["summary"]["missingStaffNumbers"] == 1
+    text = run("boi", "check", str(db))
+    assert text.stdout.startswith("Check Campus Data\nGenerated on ")
+    assert_clean_error(run("boi", "check", str(db), "--limit", "0"), "--limit")
+
+
+def test_check_clean_data_exits_0(tmp_path: Path) -> None:
+    path = tmp_path / "clean.db"
+    assert run("boi", "load-reference", str(path), *lists(tmp_path)).returncode == 0
+    result = run("boi", "check", str(path), "-o", str(tmp_path / "r.txt"))
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "r.txt").read_text(encoding="utf-8").startswith("Check Campus Data")
+
+
+def test_commands_refuse_a_missing_or_foreign_database(tmp_path: Path) -> None:
+    assert_clean_error(run("boi", "check", str(tmp_path / "none.db")), "no database", "load-reference")
+    assert not (tmp_path / "none.db").exists()
+    store = tmp_path / "store.db"
+    assert (
+        run(
+            "load", str(store), str(write(tmp_path / "a.csv", "address\n12 Elm St\n")), "--column", "address"
+        ).returncode
+        == 0
+    )
+    assert_clean_error(run("boi", "check", str(store)), "not an addrmatch.boi Campus database")
+    assert_clean_error(run("boi", "status", str(tmp_path)), "directory")
+
+
+def test_validate_from_csv(db: Path, tmp_path: Path) -> None:
+    hr = write(tmp_path / "hr.csv", HR_CSV)
+    out = tmp_path / "report.html"
+    result = run("boi", "validate", str(db), str(hr), "-o", str(out), "--started-by", "Postma, Madison")
+    assert result.returncode == 0, result.stderr
+    assert "2 HR staff transferred, 0 rejected" in result.stdout
+    assert (
+        "1 demographic, 1 employment, 1 assignment, 1 address differences; 1 HR staff not in Campus"
+        in result.stdout
+    )
+    html = out.read_text(encoding="utf-8")
+    assert "Sync 1 started by Postma, Madison" in html
+    assert '<td class="diff">FFF@email.com</td>' in html and "1 staff member in HR NOT in Campus" in html
+    with Campus(db) as campus:  # validate changes nothing in Campus
+        assert campus.get_staff("FFF666")["workEmail"] == "FFF@email.com"
+        assert campus.sync.status()["state"] == "validated"
+
+
+def test_validate_json_and_rejected_records(db: Path, tmp_path: Path) -> None:
+    hr = tmp_path / "hr.json"
+    hr.write_text(
+        json.dumps(
+            {
+                "staffMembers": [
+                    {"staffNumber": "FFF666", "lastName": "Franklin", "firstName": "Frank", "gender": "M",
+                     "ssn": "987-65-4321"},
+                    {"staffNumber": "BAD", "lastName": "X", "firstName": "Y", "gender": "Q"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )  # fmt: skip
+    result = run("boi", "validate", str(db), str(hr), "--format", "json")
+    assert result.returncode == 1  # a record was rejected
+    report = json.loads(result.stdout)
+    assert report["summary"]["demographicFieldDifferences"]["SSN"] == 1
+    assert "987-65-4321" not in result.stdout and "***-**-4321" in result.stdout
+    assert "record 2: gender: 'Q' is not a listed gender" in result.stderr
+    # run again: the sync in progress is restarted, not refused
+    again = run("boi", "validate", str(db), str(hr), "--format", "json")
+    assert again.returncode == 1 and "restarting the sync 1" in again.stderr
+    with Campus(db) as campus:
+        assert campus.sync.status()["restarts"] == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "words"),
+    [
+        ("hr.json", "{not json", ("not valid JSON",)),
+        ("hr.json", '{"a": 1}', ("expected a JSON list",)),
+        ("hr.csv", "staffNumber,shoeSize\n1,9\n", ("unknown column", "shoeSize")),
+        ("hr.csv", "lastName\nSmith\n", ("no staffNumber column",)),
+        ("hr.csv", "staffNumber,lastName\n1,Smith,extra\n", ("line 2", "expected 2 fields")),
+        (
+            "hr.csv",
+            "staffNumber,lastName,firstName,gender\n1,A,B,Q\n",
+            ("no HR record could be transferred",),
+        ),
+    ],
+)
+def test_validate_bad_hr_file_writes_nothing(
+    db: Path, tmp_path: Path, name: str, text: str, words: tuple[str, ...]
+) -> None:
+    out = tmp_path / "report.html"
+    result = run("boi", "validate", str(db), str(write(tmp_path / name, text)), "-o", str(out))
+    if "no HR record" in words[0]:
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        last = result.stderr.strip().splitlines()[-1]  # after the rejected record's warning
+        assert last.startswith("addrmatch: error: ") and words[0] in last
+    else:
+        assert_clean_error(result, *words)
+    assert not out.exists()
+    assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".report")] == []
+
+
+def test_commit_from_the_hr_file_then_status(db: Path, tmp_path: Path) -> None:
+    hr = write(tmp_path / "hr.csv", HR_CSV)
+    out = tmp_path / "validation.html"
+    result = run("boi", "commit", str(db), str(hr), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "2 of 2 staff committed (1 created, 1 updated, 0 unchanged), 0 failed" in result.stdout
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    with Campus(db) as campus:
+        staff = campus.get_staff("FFF666")
+        assert (staff["workEmail"], staff["hrManaged"]) == ("fff@email.com", True)
+        assert (
+            campus.get_staff("EEE555")["household"]["householdLocations"][0]["address"]["street"] == "109TH"
+        )
+    status = run("boi", "status", str(db), "--format", "json")
+    data = json.loads(status.stdout)
+    assert data["sync"]["state"] == "committed" and data["commitJob"]["state"] == "completed"
+    assert "sync 1: committed" in run("boi", "status", str(db)).stdout
+    assert_clean_error(run("boi", "commit", str(db)), "nothing to commit", "committed")
+
+
+def test_commit_the_validated_sync_with_a_failure(db: Path, tmp_path: Path) -> None:
+    hr = tmp_path / "hr.json"
+    hr.write_text(
+        json.dumps(
+            [
+                {"staffNumber": "FFF666", "lastName": "Franklin", "firstName": "Frank", "gender": "M"},
+                {"staffNumber": "Pending", "lastName": "Hurley", "firstName": "Bryan", "gender": "M"},
+            ]
+        ),
+        encoding="utf-8",
+    )
+    assert run("boi", "validate", str(db), str(hr), "-o", str(tmp_path / "r.json")).returncode == 0
+    assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]["conflicts"] == 1
+    result = run("boi", "commit", str(db), "--result-format", "json")
+    assert result.returncode == 1  # a staff member failed
+    data = json.loads(result.stdout)
+    assert (data["committed"], data["failed"]) == (1, 1)
+    assert data["failures"][0]["error"] == "AmbiguousStaffNumberError"
+
+
+def test_verbose_shows_the_traceback(tmp_path: Path) -> None:
+    result = run("boi", "check", "--verbose", str(tmp_path / "none.db"))
+    assert result.returncode == 2
+    assert "Traceback" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("addrmatch: error: no database")
