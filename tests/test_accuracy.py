@@ -26,37 +26,37 @@ FIELDS = ("number", "prefix", "street", "tag", "direction", "apt", "city", "stat
 
 # parse (fast path, usaddress below CONFIDENT). Measured 2026-11-28 on the 1,215 records
 # (fast path 1,087, CRF 128):
-#   number 0.9819  prefix 0.9556  street 0.9128  tag 0.9588  direction 0.9556
-#   apt 0.9794  city 0.9539  state 0.9926  zip 1.0000  po_box 0.9975  all fields 0.8551
+#   number 0.9844  prefix 0.9597  street 0.9218  tag 0.9539  direction 0.9564
+#   apt 0.9835  city 0.9564  state 0.9934  zip 0.9992  po_box 0.9975  all fields 0.8675
 FLOORS = {
-    "number": 0.972,
-    "prefix": 0.945,
-    "street": 0.902,
-    "tag": 0.948,
-    "direction": 0.945,
-    "apt": 0.969,
-    "city": 0.943,
-    "state": 0.982,
-    "zip": 0.990,
+    "number": 0.974,
+    "prefix": 0.949,
+    "street": 0.911,
+    "tag": 0.943,
+    "direction": 0.946,
+    "apt": 0.973,
+    "city": 0.946,
+    "state": 0.983,
+    "zip": 0.989,
     "po_box": 0.987,
-    "all": 0.845,
+    "all": 0.857,
 }
 # The fast reader alone, parse_details(text, fallback=False): what normalize and
-# match_key read text with. Measured 2026-11-28 (fast 1,197, CRF 18 unreadable):
-#   number 0.9786  prefix 0.9531  street 0.8741  tag 0.9259  direction 0.9506
-#   apt 0.9654  city 0.9144  state 0.9877  zip 0.9975  po_box 0.9984  all fields 0.8016
+# match_key read text with. Measured 2026-11-28:
+#   number 0.9802  prefix 0.9572  street 0.8864  tag 0.9226  direction 0.9514
+#   apt 0.9695  city 0.9177  state 0.9885  zip 0.9975  po_box 0.9984  all fields 0.8156
 FAST_READER_FLOORS = {
-    "number": 0.968,
-    "prefix": 0.943,
-    "street": 0.864,
-    "tag": 0.915,
-    "direction": 0.940,
-    "apt": 0.955,
-    "city": 0.904,
-    "state": 0.977,
+    "number": 0.970,
+    "prefix": 0.947,
+    "street": 0.876,
+    "tag": 0.912,
+    "direction": 0.941,
+    "apt": 0.959,
+    "city": 0.907,
+    "state": 0.978,
     "zip": 0.987,
     "po_box": 0.988,
-    "all": 0.791,
+    "all": 0.805,
 }
 
 

@@ -166,8 +166,11 @@ class Reader:
         if (
             end > 2
             and keys[end - 2] not in _BOX_WORDS
-            and (self.classes[end - 2] & (UNIT | STATE_CODE))
-            != UNIT  # "Apt 12345" is a unit; "FL 33709" a ZIP
+            and not (
+                self.classes[end - 2] & UNIT
+                and not self.classes[end - 2] & STATE_CODE
+                and _UNITS[keys[end - 2]] in _UNITS_NEED_ID
+            )  # "Apt 12345" is a unit; "FL 33709", "Lobby 60606" end in a ZIP
             and _ZIP.match(keys[end - 1])
         ):
             self.spans["zip"] = (end - 1,)
@@ -309,6 +312,19 @@ class Reader:
         j = i + 1
         if j < end and not self.commas[i] and _FRACTION.match(keys[j]):
             j += 1  # "123 1/2"
+        elif (
+            j + 1 < end
+            and not self.commas[i]
+            and len(keys[j]) == 1
+            and keys[j].isalpha()
+            and not self.classes[j] & DIRECTIONAL
+            and len(keys[j + 1]) >= 2
+            and keys[j + 1].isalpha()
+            and keys[j + 1] not in _OF_WORDS
+            and keys[j + 1] != "AND"
+            and not (self.classes[j + 1] & SUFFIX and (j + 2 >= end or self.commas[j + 1]))
+        ):
+            j += 1  # "4922 B South Cornell"; not "2964 L B J Fwy", "123 A St"
         self.spans["number"] = range(i, j)
         return j
 
@@ -599,7 +615,7 @@ class Reader:
             if s - p < 2 or not classes[last] & DIRECTIONAL or last < highway_end:
                 return None
             score += 0.5
-            if s < zone_end and len(keys[last]) > 2:
+            if s < zone_end and len(keys[last].replace(" ", "")) > 2:
                 score -= 1.5  # "Main St West Lafayette": West starts the city
             last -= 1
         body_start = p
@@ -643,15 +659,15 @@ class Reader:
         if n <= 0:
             return None
         first_cls = classes[body_start]
-        if n == 1 and first_cls & SUFFIX and tag < 0 and highway_end <= p:
-            score -= 1.5  # a street named only "St" is a misreading
+        if n == 1 and first_cls & COMMON_SUFFIX and tag < 0 and highway_end <= p:
+            score -= 1.5  # a street named only "St" is a misreading (not "Wells", "Park")
         if n == 1 and tag >= 0 and first_cls & DIRECTIONAL:
             if p == i:
                 # "100 South St" is South Street; "1520 N Wells" is North Wells.
                 if len(keys[body_start]) <= 2 or not classes[tag] & COMMON_SUFFIX:
                     score -= 2.5
-            else:
-                score -= 2.0  # "East West Hwy" is one name
+            elif len(keys[i]) > 2:
+                score -= 2.0  # "East West Hwy" is one name; "W North Ave" is W + North
         if p > i:
             score += 1.0
         elif n >= 2 and first_cls & DIRECTIONAL and not classes[body_start + 1] & SUFFIX:
@@ -674,7 +690,7 @@ class Reader:
         if classes[s] & SUFFIX and first not in _CITY_STARTERS:
             # "Center Point" may be a city; "Ln Center Point" is not.
             score -= 1.0 if first == _SUFFIX_NAMES[_SUFFIXES[first]] else 4.0
-        if classes[s] & DIRECTIONAL and (len(first) <= 2 or n == 1):
+        if classes[s] & DIRECTIONAL and (len(first.replace(" ", "")) <= 2 or n == 1):
             score -= 4.0 if n == 1 else 2.0
         if any(c & DIGIT for c in classes[s:zone_end]):
             score -= 3.0
@@ -762,8 +778,9 @@ class Reader:
         parts: list[str] = []
         for n, (designator, ident) in enumerate(self.apt_levels):
             if ident:
-                if designator >= 0 and n < last and _UNITS.get(self.keys[designator]) == "BLDG":
-                    parts.append(raws[designator].rstrip("."))
+                kind = _UNITS.get(self.keys[designator]) if designator >= 0 else None
+                if kind == "#" or (kind == "BLDG" and n < last):
+                    parts.append(raws[designator] if kind == "#" else raws[designator].rstrip("."))
                 parts.extend(raws[k] for k in ident)
             elif designator >= 0:
                 parts.append(raws[designator].rstrip("."))
@@ -844,5 +861,5 @@ class Reader:
 
 
 def _floor_word(key: str, cls: int) -> bool:
-    """Words that name a floor before FLOOR: "2nd", "Second", "Ground"."""
-    return bool(cls & ORDINAL) or key in _FLOOR_NAMES
+    """Words that name a floor before FLOOR: "2nd", "Second", "Ground", "2"."""
+    return bool(cls & ORDINAL) or key in _FLOOR_NAMES or key.isdigit()
