@@ -503,3 +503,48 @@ def test_store_commands_on_bad_input(tmp_path: Path) -> None:
     assert_clean_error(run("load", str(fresh), str(bad), "--column", "address"), "line 3")
     assert not fresh.exists()  # a database the failed load created is removed again
     assert_clean_error(run("load", str(db), str(tmp_path / "nope.csv"), "--column", "address"), "nope.csv")
+
+
+def test_load_creates_the_database_owner_only(tmp_path: Path) -> None:
+    db = tmp_path / "addresses.db"
+    old = os.umask(0o022)  # the subprocess inherits a permissive umask
+    try:
+        result = run("load", str(db), "--example")
+    finally:
+        os.umask(old)
+    assert result.returncode == 0, result.stderr
+    for name in (db, Path(f"{db}-wal"), Path(f"{db}-shm")):
+        if name.exists():
+            assert os.stat(name).st_mode & 0o777 == 0o600, name
+    existing = tmp_path / "mine.db"
+    addrmatch.AddressStore(str(existing)).close()
+    os.chmod(existing, 0o640)  # a database the user made: its mode is theirs
+    assert run("load", str(existing), "--example").returncode == 0
+    assert os.stat(existing).st_mode & 0o777 == 0o640
+
+
+def test_outputs_are_written_atomically_without_touching_the_umask(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from addrmatch import _files
+    from addrmatch.dedupe import AddressColumns, dedupe_csv
+
+    def no_umask(_mask: int) -> int:
+        raise AssertionError("os.umask is process-global: never change it")
+
+    monkeypatch.setattr(os, "umask", no_umask)
+    source = write(tmp_path / "staff.csv", STAFF)
+    out = tmp_path / "out.csv"
+    out.write_text("old output")
+    dedupe_csv(source, out, AddressColumns("address"))
+    assert read_csv(out)[0]["address_id"] == "1"
+    assert os.stat(out).st_mode & 0o777 == 0o644
+    private = tmp_path / "private.txt"
+    with _files.write_atomically(private) as handle:
+        handle.write("secret")
+    assert private.read_text() == "secret" and os.stat(private).st_mode & 0o777 == 0o600
+    with pytest.raises(RuntimeError), _files.write_atomically(private) as handle:
+        handle.write("half")
+        raise RuntimeError("disk on fire")
+    assert private.read_text() == "secret"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "private.txt", "staff.csv"]

@@ -38,6 +38,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from addrmatch import __version__
+from addrmatch._files import create_private, remove_database
 from addrmatch._progress import Progress
 from addrmatch.address import BOI_FIELDS, Address
 from addrmatch.dedupe import (
@@ -486,8 +487,15 @@ def _cmd_load(args: argparse.Namespace, console: Console) -> int:
         sizes = [
             os.path.getsize(p) for p in paths
         ]  # an unreadable file fails here, before the database opens
-        fresh = not os.path.exists(args.db)
-        store = _open_store(args.db, create=True)
+        if os.path.isdir(args.db):
+            raise CommandError(f"{args.db!r} is a directory, not a database file")
+        fresh = create_private(args.db)  # a new database is owner-only (0o600), whatever the umask
+        try:
+            store = _open_store(args.db, create=True)
+        except BaseException:
+            if fresh:
+                remove_database(args.db)
+            raise
         skipped: list[tuple[str, int, str]] = []
         count = 0
 
@@ -521,9 +529,7 @@ def _cmd_load(args: argparse.Namespace, console: Console) -> int:
         except BaseException:
             store.close()
             if fresh:  # a database this failed load created is removed again
-                for suffix in ("", "-wal", "-shm", "-journal"):
-                    with contextlib.suppress(OSError):
-                        os.unlink(args.db + suffix)
+                remove_database(args.db)
             raise
         store.close()
     head = f"addrmatch load: {count:,} rows read, {len(skipped):,} skipped (no usable address); "

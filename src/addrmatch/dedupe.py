@@ -39,12 +39,12 @@ import functools
 import heapq
 import io
 import os
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
+from addrmatch import _files
 from addrmatch.address import Address
 from addrmatch.errors import AddressError
 from addrmatch.key import match_key
@@ -408,11 +408,12 @@ def open_csv(path: str | os.PathLike[str], encoding: str = "utf-8-sig") -> tuple
 
 @contextlib.contextmanager
 def write_atomically(
-    output_path: str | os.PathLike[str], *, source: str | os.PathLike[str] | None = None
+    output_path: str | os.PathLike[str], *, source: str | os.PathLike[str] | None = None, mode: int = 0o644
 ) -> Iterator[TextIO]:
     """Yield a text stream whose content replaces ``output_path`` only when the
     ``with`` block succeeds: it is a temporary file in the same directory,
-    renamed into place at the end and deleted on any error. Refuses to
+    renamed into place at the end (with ``mode``, default 0o644: readable,
+    writable by its owner only) and deleted on any error. Refuses to
     overwrite ``source`` (the input) or a directory.
 
     >>> import tempfile, pathlib
@@ -431,18 +432,8 @@ def write_atomically(
         raise CSVInputError(f"the output {os.fspath(target)!r} is a directory")
     if source is not None and target.exists() and Path(source).exists() and os.path.samefile(source, target):
         raise CSVInputError("the output is the input file; choose another output", source=os.fspath(source))
-    fd, tmp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with open(fd, "w", encoding="utf-8", newline="") as outfile:
-            yield outfile
-            outfile.flush()
-            os.fsync(outfile.fileno())
-        os.chmod(tmp_name, 0o666 & ~_umask())
-        os.replace(tmp_name, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp_name)
-        raise
+    with _files.write_atomically(target, mode=mode) as outfile:
+        yield outfile
 
 
 def dedupe_csv(
@@ -473,9 +464,3 @@ def dedupe_csv(
         )
     summary.output = os.fspath(output_path)
     return summary
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask

@@ -187,6 +187,7 @@ def test_update_with_the_same_address_keeps_the_location(campus: Campus) -> None
 def test_household_with_other_members_is_not_changed(campus: Campus) -> None:
     created = campus.create_staff(with_address(staff_payload(), LEXINGTON_FULL))
     child = campus.add_person({"lastName": "Simpson", "firstName": "Bart", "gender": "M"}, origin="student")
+    campus.set_preferences(locks={"Staff Household": False})  # the district edits an HR staff household
     campus.add_household_member(created["household"]["householdId"], child)
     result = campus.update_staff(
         "1001", with_address({"workPhone": "1"}, {"fullStreetAddress": "9 Elm St", "zip": "55123"})
@@ -202,6 +203,7 @@ def test_staff_in_a_student_household_is_not_moved(campus: Campus) -> None:
     parent = campus.add_person({"lastName": "Doe", "firstName": "Jane"}, origin="parent")
     family = campus.create_household("Doe", members=[parent], locations=[{"address": LEXINGTON_FULL}])
     created = campus.create_staff(staff_payload())
+    campus.set_preferences(locks={"Staff Household": False})  # the district edits an HR staff household
     campus.add_household_member(family, created["personId"])
     result = campus.update_staff("1001", with_address({}, PO_BOX_54))
     assert "household-ignored" in [w["code"] for w in result["warnings"]]

@@ -94,3 +94,19 @@ def test_delete_and_list(users: Campus) -> None:
     assert [u["username"] for u in users.users()] == ["clerk", "hr1", "hr2"]
     with pytest.raises(ValidationError):
         users.add_user("HR1", "Duplicate", [])
+
+
+def test_an_hr_update_changing_positions_announces_the_assignments(users: Campus) -> None:
+    users.create_notification("HR-Staff", ["hr2"])
+    users.create_staff(staff_payload(positions=[]))
+    users.update_staff("1001", {"workPhone": "1", "positions": []})  # positions unchanged
+    users.update_staff("1001", {"positions": [BASKETBALL_COACH]})
+    users.update_staff("1001", {"positions": [BASKETBALL_COACH]})  # unchanged again
+    events = [m["event"] for m in users.messages("hr2")]
+    assert events == [
+        "staff created",
+        "staff updated",
+        "staff updated",
+        "assignments updated",
+        "staff updated",
+    ]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from boi_support import BASKETBALL_COACH, LEXINGTON_FULL, PO_BOX_54, staff_payload, with_address
 
-from addrmatch.boi import LOCK_AREAS, Campus, ReadOnlyError, ValidationError
+from addrmatch.boi import LOCK_AREAS, Campus, NotFoundError, ReadOnlyError, ValidationError
 
 
 def test_six_areas_all_locked_by_default(campus: Campus) -> None:
@@ -97,3 +97,39 @@ def test_the_household_toggle_does_not_lock_district_edits(campus: Campus) -> No
     campus.set_preferences(locks={"Staff Household": False}, allow_household_updates=False)
     result = campus.edit_staff("1001", with_address({}, PO_BOX_54))
     assert result["household"]["householdLocations"][0]["address"]["number"] == "54"
+
+
+def test_household_edits_of_hr_staff_respect_the_household_lock(campus: Campus, unchanged) -> None:
+    staff = campus.create_staff(with_address(staff_payload(), LEXINGTON_FULL))
+    staff_home = staff["household"]["householdId"]
+    kid = campus.add_person({"lastName": "Simpson", "firstName": "Kid"})
+    other = campus.create_household("Other")
+    # Adding someone to an HR staff member's household, adding the staff member
+    # elsewhere, or creating a household with them: all change their household.
+    for call in (
+        lambda: campus.add_household_member(staff_home, kid),
+        lambda: campus.add_household_member(other, staff["personId"]),
+        lambda: campus.create_household("Other", members=[staff["personId"]]),
+    ):
+        error = unchanged(call, ReadOnlyError)
+        assert (error.rule, error.field) == ("locked:Staff Household", "household")
+    # Households without HR-managed staff are the district's.
+    campus.add_household_member(other, kid)
+    [legacy] = campus.import_legacy_staff([{"staffNumber": "L1", "lastName": "Old", "firstName": "Timer"}])
+    campus.create_household("Old", members=[legacy, kid])
+    campus.set_preferences(locks={"Staff Household": False})
+    campus.add_household_member(staff_home, kid)
+    assert kid in campus.get_household(staff_home)["members"]
+    assert campus.get_household(campus.create_household("X", members=[staff["personId"]]))["members"] == [
+        staff["personId"]
+    ]
+
+
+def test_edit_staff_never_turns_a_person_into_staff(campus: Campus, unchanged) -> None:
+    kid = campus.add_person({"lastName": "Rivera", "firstName": "Ana"})
+    assert campus.preferences()["locks"]["Staff Creation"] is True
+    error = unchanged(lambda: campus.edit_staff(kid, {"staffNumber": "S9"}), NotFoundError)
+    assert error.field == "personId"
+    campus.set_preferences(locks={"Staff Creation": False})
+    unchanged(lambda: campus.edit_staff(kid, {"staffNumber": "S9"}), NotFoundError)
+    assert campus.search_staff(staff_number="S9") == []

@@ -89,8 +89,8 @@ DUPLICATES = [
     ("0287909", "Saunders", "Lee", None, "M", None, None),
 ]
 SPEC_ROWS = [
-    "Campus\tPENDING\tHurley\tBryan\tEverett\tM\t\t\t1988-07-02",
-    "Campus\tPENDING\tVovchenko\tNadia\t\tF\t\t\t1978-12-22",
+    "Campus\tPENDING\tHurley\tBryan\tEverett\tM\t\t\t1988-**-**",
+    "Campus\tPENDING\tVovchenko\tNadia\t\tF\t\t\t1978-**-**",
     "Campus\tpending\tBonquet\tAlicia\t\tF\t\t\t",
     "Campus\t0295382\tSawatzky\tDouglas\tD\tM\t\t320-555-0071\t",
     "Campus\t0295382\tSawatzky\tMary\tM\tF\t\t320-555-0159\t",
@@ -239,7 +239,7 @@ def test_text_rendering_follows_the_specification(report: Report) -> None:
         "M",
         "FFF@email.com",
         "(723)897-1184x6033",
-        "1991-12-08",
+        "1991-**-**",  # a birthdate is never shown in clear: its year only
     ]
     assert demo[3] == [
         "HR",
@@ -250,7 +250,7 @@ def test_text_rendering_follows_the_specification(report: Report) -> None:
         "M",
         "fff@email.com",
         "(662)031-1180",
-        "1991-12-08",
+        "1991-**-**",
     ]
     employment = table_rows(text, "District Employment Differences")
     assert employment[0] == ["System", "Staff Number", "Hire/Start Date", "Termination/End Date"]
@@ -419,3 +419,31 @@ def test_report_is_plain_data_with_a_short_repr(report: Report) -> None:
     assert "1991-12-08" not in repr(report)
     with pytest.raises(ValueError, match="format"):
         report.render("pdf")
+
+
+def test_birthdate_appears_only_as_its_year(campus: Campus) -> None:
+    campus.import_legacy_staff([{**EEE555_CAMPUS, "birthdate": "1991-12-08"}])
+    campus.import_legacy_staff([{**EEE555_CAMPUS, "staffNumber": "pending", "birthdate": "1978-12-22"}])
+    campus.import_legacy_staff([{**EEE555_CAMPUS, "staffNumber": "PENDING", "birthdate": "1988-07-02"}])
+    sync = campus.sync
+    sync.start(started_by="HR")
+    sync.transfer([{**EEE555_CAMPUS, "birthdate": "1991-03-04"}])
+    sync.end()
+    report = sync.validate()
+    assert report["summary"]["demographicFieldDifferences"]["Birth Date"] == 1
+    [entry] = report["sections"]["demographicDifferences"]
+    assert (entry["campus"]["birthdate"], entry["hr"]["birthdate"]) == ("1991-**-**", "1991-**-**")
+    assert [r["birthdate"] for r in report["sections"]["duplicateStaffNumbers"]] == [
+        "1978-**-**",
+        "1988-**-**",
+    ]
+    check = campus.check_campus_data()
+    assert [r["birthdate"] for r in check["sections"]["duplicateStaffNumbers"]] == [
+        "1978-**-**",
+        "1988-**-**",
+    ]
+    for r in (report, check):
+        for form in (r.to_html(), r.to_text(), r.to_json(), repr(r), json.dumps(r)):
+            for clear in ("1991-12-08", "1991-03-04", "1978-12-22", "1988-07-02", "12-08", "07-02"):
+                assert clear not in form
+    assert "1991-**-**" in report.to_text() and "1988-**-**" in check.to_html()

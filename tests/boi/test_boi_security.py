@@ -172,20 +172,29 @@ def test_percent_and_underscore_match_literally(campus: Campus) -> None:
 
 
 @pytest.mark.parametrize(
-    "text",
+    ("text", "expected"),
     [
-        '"4321" OR lexington*',
-        "NEAR(lexington avenue)",
-        "'; DROP TABLE addresses; --",
-        "lex* AND -blaine",
-        "%_%",
+        ('"4321" OR lexington*', ["LEXINGTON"]),  # quotes and operators are plain words
+        ("NEAR(lexington avenue)", ["LEXINGTON"]),
+        ("'; DROP TABLE addresses; --", []),
+        ("lex* AND -blaine", []),  # no prefix search, no NOT operator
+        ("%_%", []),  # LIKE wildcards match nothing
+        ("%", []),
+        ("_", []),
+        ("O'Lexington", ["LEXINGTON"]),  # a quote does not break the search
+        ("lexington'", ["LEXINGTON"]),
+        ("100%", ["PERCENT"]),
     ],
 )
-def test_address_search_text_is_just_text(campus: Campus, text: str) -> None:
+def test_address_search_text_is_just_text(campus: Campus, text: str, expected: list[str]) -> None:
     campus.create_staff(with_address(staff_payload(), LEXINGTON_FULL))
+    campus.create_staff(
+        with_address(staff_payload("1002"), {"fullStreetAddress": "100 Percent Way", "zip": "55123"})
+    )
     results = campus.search_addresses(text)
-    assert isinstance(results, list)
-    assert len(campus.store) == 1
+    assert [r["street"] for r in results] == expected
+    assert [r["number"] for r in results] == [{"LEXINGTON": "4321", "PERCENT": "100"}[s] for s in expected]
+    assert len(campus.store) == 2
     assert campus.get_staff("1001")["household"]["householdLocations"][0]["address"]["street"] == "LEXINGTON"
 
 
@@ -200,3 +209,47 @@ def test_core_never_imports_boi() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_unknown_fields_carrying_personal_data_are_masked_in_the_log(campus: Campus) -> None:
+    payload = staff_payload(
+        socialSecurityNumber="123-45-6789",
+        SSN_Number="987654321",
+        birthDate="1980-01-02",
+        DOB="02/01/1980",
+        notes="born 1975-05-06, ssn 111 22 3333 or 444556666",
+        hireDay="2019-09-09",
+    )
+    with pytest.raises(ValidationError) as info:
+        campus.create_staff(payload)
+    assert "socialSecurityNumber" in str(info.value)
+    [entry] = campus.error_log()
+    logged = entry["payload"]
+    assert logged["socialSecurityNumber"] == "***-**-6789"
+    assert logged["SSN_Number"] == "***-**-4321"
+    assert logged["birthDate"] == logged["DOB"] == "****-**-**"
+    assert logged["hireDay"] == "****-**-**"  # an unknown field holding a date
+    assert logged["lastName"] == "Simpson" and logged["workPhone"] == "320-555-0071"
+    assert logged["employments"] == [{"hireDate": "2020-07-25", "terminationDate": None}]  # known: kept
+    stored = "\n".join(str(row) for row in campus.connection.execute("SELECT * FROM error_log"))
+    buffer = io.StringIO()
+    campus.export_error_log(buffer)
+    for text in (stored, buffer.getvalue(), str(info.value), repr(info.value)):
+        for clear in ("123-45-6789", "987654321", "1980-01-02", "02/01/1980", "1975-05-06", "2019-09-09"):
+            assert clear not in text
+        for clear in ("111 22 3333", "444556666"):
+            assert clear not in text
+
+
+def test_error_log_export_replaces_the_file_owner_only(campus: Campus, tmp_path: Path) -> None:
+    with pytest.raises(ValidationError):
+        campus.create_staff(staff_payload(gender=None))
+    path = tmp_path / "errors.csv"
+    path.write_text("old")
+    os.chmod(path, 0o644)
+    old_inode = os.stat(path).st_ino
+    assert campus.export_error_log(path) == 1
+    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
+    assert os.stat(path).st_ino != old_inode  # a new file renamed into place (atomic)
+    assert path.read_text(encoding="utf-8").startswith("Error Date,")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["errors.csv"]  # no temp file left

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import copy
 import json
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -870,3 +871,81 @@ def test_a_failure_halfway_through_a_staff_member_rolls_back_all_of_it(
     assert campus.get_staff("1") == before
     assert campus.identity_history("1") == history
     assert campus.get_staff("2")["workEmail"] == "z@y.org"
+
+
+@pytest.mark.parametrize("kind", ["memory connection", "file connection", "sqlite_utils memory"])
+def test_submit_commit_job_over_a_caller_connection(tmp_path: Path, kind: str) -> None:
+    # The caller's connection keeps check_same_thread=True: the worker thread must not use it.
+    if kind == "memory connection":
+        database: Any = sqlite3.connect(":memory:")
+    elif kind == "file connection":
+        database = sqlite3.connect(tmp_path / "campus.db")
+    else:
+        import sqlite_utils
+
+        database = sqlite_utils.Database(memory=True)
+    campus = Campus(database, clock=Clock("2024-08-01"))
+    load_lists(campus)
+    campus.import_legacy_staff([person("1")])
+    sync_to_validate(campus, [person("1", workEmail="a@x.org"), person("N1", workEmail="n@x.org")])
+    submitted = campus.sync.submit_commit_job()
+    final = campus.sync.wait(timeout=60)
+    assert (final["state"], final["done"], final["failed"], final["error"]) == ("completed", 2, 0, None)
+    if kind != "file connection":  # no file to share: the commit ran before submit returned
+        assert submitted == final
+    assert campus.get_staff("N1")["workEmail"] == "n@x.org"
+    assert campus.get_staff("1")["workEmail"] == "a@x.org"
+    assert campus.sync.status()["state"] == "committed"
+    assert campus.error_log() == []
+
+
+def test_a_job_that_cannot_open_its_connection_is_logged(tmp_path: Path, monkeypatch) -> None:
+    path = tmp_path / "campus.db"
+    campus = Campus(sqlite3.connect(path), clock=Clock("2024-08-01"))
+    load_lists(campus)
+    sync_to_validate(campus, [person("N1")])
+    real_connect = sqlite3.connect
+    refused: list[str] = []
+
+    def refuse(*args: Any, **kwargs: Any) -> sqlite3.Connection:
+        if threading.current_thread() is not threading.main_thread() and not refused:
+            refused.append("once")  # the worker's connection fails once
+            raise sqlite3.OperationalError("unable to open database file")
+        return real_connect(*args, **kwargs)
+
+    monkeypatch.setattr(sqlite3, "connect", refuse)
+    campus.sync.submit_commit_job()
+    final = campus.sync.wait(timeout=60)
+    monkeypatch.undo()
+    assert final["state"] == "failed" and "unable to open database file" in final["error"]
+    assert campus.sync.status()["state"] == "validated"  # nothing changed: commit again
+    [logged] = errors_at(campus, f"{SYNC_PATH}/submitCommitJob")
+    assert "unable to open database file" in logged["message"]
+    assert campus.sync.commit()["committed"] == 1
+
+
+def test_transfer_ignores_the_household_when_the_preference_is_off(campus: Campus) -> None:
+    bad_box = {"postOfficeBox": True, "number": "54", "street": "Main", "zip": "55123"}
+    bad = person("N1", household={"householdLocations": [{"address": bad_box}]})
+    campus.set_preferences(allow_household_updates=False)
+    created = campus.create_staff(dict(bad, staffNumber="C1"))  # create ignores the household
+    assert "household-ignored" in [w["code"] for w in created["warnings"]]
+    sync = campus.sync
+    sync.start(started_by="HR")
+    assert sync.transfer([bad, person("N2", household=bad["household"])])["failures"] == []
+    sync.end()
+    report = sync.validate()
+    assert report["sections"]["addressesToAdd"] == []
+    result = sync.commit()
+    assert (result["committed"], result["failed"]) == (2, 0)
+    assert "household-ignored" in [w["code"] for w in result["successes"][0]["warnings"]]
+    assert campus.get_staff("N1")["household"] is None
+    # The preference turned on after the transfer: the address rules apply at validate/commit.
+    sync.start(started_by="HR")
+    assert sync.transfer([dict(bad, workEmail="changed@x.org")])["failures"] == []
+    campus.set_preferences(allow_household_updates=True)
+    sync.end()
+    sync.validate()
+    result = sync.commit()
+    assert (result["committed"], result["failed"]) == (0, 1)
+    assert result["failures"][0]["rule"] == "po-box-number-only"

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from addrmatch.boi import errorlog, household, notifications, positions, preferences, reference, staff
 from addrmatch.boi.db import Ctx, create_schema, open_database, restrict_permissions, transaction
-from addrmatch.boi.errors import BOIError, ReadOnlyError, ValidationError
+from addrmatch.boi.errors import BOIError, NotFoundError, ReadOnlyError, ValidationError
 from addrmatch.boi.masking import MaskedRecord, scrub_exception, sensitive_values
 from addrmatch.boi.schema import check_date, clean_household, clean_position, clean_staff
 from addrmatch.store import AddressStore
@@ -349,7 +349,9 @@ class Campus:
             result["addressResolutions"] = resolutions
             return result
 
-        return self._run(run, action="POST", path=_STAFF, payload=payload, staff_number=_number_of(payload))
+        return self._run(
+            run, action="POST", path=_STAFF, payload=payload, staff_number=staff.number_of(payload)
+        )
 
     def update_staff(self, staff_number: str, payload: Mapping[str, Any]) -> MaskedRecord:
         """Update a staff member (PUT /staffMembers/{staffNumber}).
@@ -369,10 +371,12 @@ class Campus:
         def run(ctx: Ctx) -> MaskedRecord:
             person_id = staff.find_person(ctx, _staff_number(staff_number))
             data = clean_staff(payload, mode="update")
-            warnings, resolutions, _ = staff.update(
+            warnings, resolutions, positions_changed = staff.update(
                 ctx, person_id, data, hr=True, household_allowed=preferences.household_allowed(ctx.conn)
             )
             self._event(ctx, "staff updated", person_id)
+            if positions_changed:
+                self._event(ctx, "assignments updated", person_id)
             result = staff.record(ctx, person_id, warnings=warnings)
             result["addressResolutions"] = resolutions
             return result
@@ -569,6 +573,9 @@ class Campus:
     ) -> int:
         """Create a household (district side) with members and locations; returns its id.
 
+        An HR-managed staff member is a member only while Staff Household is
+        unlocked (else :class:`ReadOnlyError`).
+
         ``locations`` are household location payloads (``{"address": {...}}``
         plus the optional flags and dates).
 
@@ -579,10 +586,13 @@ class Campus:
         """
         payload = {"name": name, "householdLocations": list(locations)}
 
+        people = list(members)
+
         def run(ctx: Ctx) -> int:
             data = clean_household(payload)
+            _check_household_lock(ctx, None, people)
             household_id, _ = household.create(
-                ctx, data, last_name=name, members=list(members), staff_household=staff_household
+                ctx, data, last_name=name, members=people, staff_household=staff_household
             )
             return household_id
 
@@ -591,12 +601,21 @@ class Campus:
     def add_household_member(self, household_id: int, person_id: int) -> None:
         """Make a person a member of a household (district side).
 
+        While Staff Household is locked, a household with an HR-managed staff
+        member, or such a staff member, cannot be changed this way
+        (:class:`ReadOnlyError`); :meth:`create_household` likewise.
+
         >>> c = Campus(clock=lambda: "2024-08-01"); c.add_gender("F", "Female"); c.add_school("010", "Blaine High")
         >>> kid = c.add_person({"lastName": "Rivera", "firstName": "Ana"})
         >>> h = c.create_household("Rivera"); c.add_household_member(h, kid); c.get_household(h)["members"]
         [1]
         """
-        self._run(lambda c: household.add_member(c, household_id, person_id))
+
+        def run(ctx: Ctx) -> None:
+            _check_household_lock(ctx, household_id, [person_id])
+            household.add_member(ctx, household_id, person_id)
+
+        self._run(run)
 
     def get_household(self, household_id: int) -> dict[str, Any]:
         """A household with its active locations, and ``members`` (person ids).
@@ -748,7 +767,9 @@ class Campus:
     def edit_staff(self, who: str | int, changes: Mapping[str, Any]) -> MaskedRecord:
         """A district-side edit (the Campus UI) of a staff member: any part of
         a staff payload, applied like an update. A field in a locked area of
-        an HR-managed staff member raises :class:`ReadOnlyError`.
+        an HR-managed staff member raises :class:`ReadOnlyError`. Only staff
+        members are edited: a person who is not one (a student) is a
+        :class:`NotFoundError`; :meth:`add_staff_manually` creates staff.
 
         >>> c = Campus(clock=lambda: "2024-08-01"); c.add_gender("F", "Female"); c.add_school("010", "Blaine High")
         >>> _ = c.create_staff({"staffNumber": "1001", "lastName": "Smith", "firstName": "Pat", "gender": "F"})
@@ -764,7 +785,16 @@ class Campus:
         def run(ctx: Ctx) -> MaskedRecord:
             person_id = staff.find_person(ctx, who)
             data = clean_staff(changes, mode="update")
-            if ctx.one("SELECT hr_managed FROM staff WHERE person_id = ?", (person_id,)):
+            hr_managed = ctx.one("SELECT hr_managed FROM staff WHERE person_id = ?", (person_id,))
+            if hr_managed is None:
+                raise NotFoundError(
+                    f"personId: person {person_id} is not a staff member; edit_staff edits staff members "
+                    "only (add_staff_manually creates one)",
+                    field="personId",
+                    rule="staff-exists",
+                    value=person_id,
+                )
+            if hr_managed:
                 preferences.check_unlocked(ctx.conn, data, staff.describe(ctx, person_id))
             warnings, _, _ = staff.update(ctx, person_id, data, hr=False, household_allowed=True)
             return staff.record(ctx, person_id, warnings=warnings)
@@ -929,14 +959,6 @@ class Campus:
         return self._run(run)
 
 
-def _number_of(payload: Any) -> str | None:
-    if isinstance(payload, Mapping):
-        value = payload.get("staffNumber")
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            return str(value)
-    return None
-
-
 def _staff_number(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, (str, int)) or not str(value).strip():
         raise ValidationError(
@@ -954,6 +976,34 @@ def _person_id(value: Any, field: str) -> int:
             f"{field}: a person id (int), got {value!r}", field=field, rule="type", value=value
         )
     return value
+
+
+def _check_household_lock(ctx: Ctx, household_id: int | None, person_ids: Iterable[int]) -> None:
+    """Refuse a district-side household change touching an HR-managed staff
+    member (one of ``person_ids`` or a current member of ``household_id``)
+    while Staff Household is locked."""
+    if not preferences.is_locked(ctx.conn, "Staff Household"):
+        return
+    people = [p for p in person_ids if isinstance(p, int) and not isinstance(p, bool)]
+    if household_id is not None:
+        people += [
+            r[0]
+            for r in ctx.conn.execute(
+                "SELECT person_id FROM household_member WHERE household_id = ? "
+                "AND (end_date IS NULL OR end_date > ?)",
+                (household_id, ctx.today),
+            )
+        ]
+    for person_id in people:
+        if ctx.one("SELECT hr_managed FROM staff WHERE person_id = ?", (person_id,)):
+            who = staff.describe(ctx, person_id)
+            raise ReadOnlyError(
+                f"household: Staff Household is locked for {who}, which the HR system maintains "
+                "(unlock Staff Household in Business Office Preferences to edit it in Campus)",
+                field="household",
+                rule="locked:Staff Household",
+                value=None,
+            )
 
 
 def _mark_hr(ctx: Ctx, person_id: int) -> None:

@@ -40,11 +40,11 @@ import json
 import os
 import re
 import sqlite3
-import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from addrmatch._files import remove_database, write_atomically
 from addrmatch.boi.campus import Campus
 from addrmatch.boi.db import transaction
 from addrmatch.boi.errors import BOIError
@@ -255,22 +255,12 @@ def _write_report(report: Report, args: argparse.Namespace, console: Console) ->
 
 def _write_private(path: str, text: str) -> None:
     """Write ``text`` to ``path`` whole or not at all, owner-only (0o600): a
-    report holds personal data (names, birth dates). A temporary file in the
-    same directory is renamed into place."""
-    target = Path(path)
-    if target.is_dir():
-        raise CommandError(f"the output {path!r} is a directory")
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")  # 0o600
+    report holds personal data (names, staff numbers)."""
     try:
-        with open(fd, "w", encoding="utf-8", newline="") as handle:
+        with write_atomically(path, mode=0o600) as handle:
             handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    except IsADirectoryError:
+        raise CommandError(f"the output {path!r} is a directory") from None
 
 
 def _started_by(args: argparse.Namespace) -> str:
@@ -326,9 +316,7 @@ def _cmd_load_reference(args: argparse.Namespace, console: Console) -> int:
         if campus is not None:
             campus.close()
         if fresh:  # a database this failed call created is removed again
-            for suffix in ("", "-wal", "-shm", "-journal"):
-                with contextlib.suppress(OSError):
-                    os.unlink(args.db + suffix)
+            remove_database(args.db)
         raise
     campus.close()
     labels = {

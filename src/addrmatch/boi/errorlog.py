@@ -22,6 +22,7 @@ import os
 import sqlite3
 from typing import Any, TextIO
 
+from addrmatch._files import write_atomically
 from addrmatch.boi.db import transaction
 from addrmatch.boi.masking import mask_payload, scrub, sensitive_values
 from addrmatch.boi.schema import check_date
@@ -113,7 +114,9 @@ def export_csv(
 ) -> int:
     """Write the log (the specification's five columns) as CSV; returns the number of rows.
 
-    ``dest`` is a path (created owner-only, 0o600) or an open text file.
+    ``dest`` is a path or an open text file. A path is written whole or not
+    at all (a temporary file renamed into place) and is owner-only (0o600),
+    even when it replaces an existing file.
     """
     rows = listing(conn, since=since, until=until)
 
@@ -127,8 +130,7 @@ def export_csv(
             )
 
     if isinstance(dest, (str, os.PathLike)):
-        fd = os.open(dest, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", newline="", encoding="utf-8") as handle:
+        with write_atomically(dest, mode=0o600) as handle:
             write(handle)
     else:
         write(dest)

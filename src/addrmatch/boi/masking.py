@@ -5,10 +5,15 @@ The specification's staff payload carries two pieces of personal data: the
 through the error log, its CSV export, exception messages or ``repr``:
 
 * an SSN is shown by its last four digits only: ``***-**-6789``;
-* a birthdate is shown as ``****-**-**``.
+* a birthdate is shown as ``****-**-**`` (the reports, which must tell
+  one staff member from another, show its year only: ``1991-**-**``).
 
 :func:`mask_payload` masks every ``ssn``/``birthdate`` key at any depth of a
-payload (the error log stores payloads this way); :func:`scrub` removes the
+payload (the error log stores payloads this way), and, since unknown fields
+are exactly what fails and gets logged, also any key whose name suggests
+personal data (it contains "ssn", "social", "birth" or "dob") and, in an
+unknown key's value, anything that looks like an SSN (nine digits, with or
+without dashes or spaces) or a date; :func:`scrub` removes the
 clear values from a free text (an exception message) as a second line of
 defence; :class:`MaskedRecord` is a ``dict`` whose ``repr`` is masked.
 """
@@ -24,9 +29,11 @@ __all__ = [
     "SENSITIVE_FIELDS",
     "MaskedRecord",
     "is_sensitive",
+    "mask_birth_year",
     "mask_birthdate",
     "mask_payload",
     "mask_ssn",
+    "mask_text",
     "mask_value",
     "scrub",
     "scrub_exception",
@@ -37,6 +44,56 @@ __all__ = [
 SENSITIVE_FIELDS: frozenset[str] = frozenset({"ssn", "birthdate"})
 
 _BIRTHDATE_MASK = "****-**-**"
+
+
+_SSN_NAME = ("ssn", "social")
+_BIRTH_NAME = ("birth", "dob")
+#: An SSN-like run of nine digits (dashes or spaces allowed) or a date, inside a text.
+_SSN_LIKE = re.compile(r"(?<!\d)\d{3}[- ]?\d{2}[- ]?\d{4}(?!\d)")
+_DATE_LIKE = re.compile(r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4})(?!\d)")
+
+
+def _kind(key: str) -> str | None:
+    """``"ssn"``, ``"birthdate"`` or None: what personal data a key's name says it holds."""
+    name = re.sub(r"[^a-z0-9]", "", key.lower())
+    if name in SENSITIVE_FIELDS:
+        return name
+    if _known(key):
+        return None
+    if any(part in name for part in _SSN_NAME):
+        return "ssn"
+    if any(part in name for part in _BIRTH_NAME):
+        return "birthdate"
+    return None
+
+
+_KNOWN: set[str] = set()
+
+
+def _known(key: str) -> bool:
+    """True for a field name of the specification's payloads (staff, position, household...)."""
+    if not _KNOWN:
+        from addrmatch.address import BOI_FIELDS
+        from addrmatch.boi.schema import STAFF_FIELDS
+
+        def walk(fields: Iterable[Any]) -> None:
+            for f in fields:
+                _KNOWN.add(f.name)
+                walk(f.fields)
+
+        walk(STAFF_FIELDS)
+        _KNOWN.update(BOI_FIELDS.values())
+    return key in _KNOWN
+
+
+def mask_text(text: str) -> str:
+    """``text`` with anything looking like an SSN or a date masked.
+
+    >>> mask_text("born 1975-05-06, ssn 111 22 3333")
+    'born ****-**-**, ssn ***-**-3333'
+    """
+    text = _DATE_LIKE.sub(_BIRTHDATE_MASK, text)
+    return _SSN_LIKE.sub(lambda m: f"***-**-{m.group(0)[-4:]}", text)
 
 
 def _leaf(field: str) -> str:
@@ -51,7 +108,7 @@ def is_sensitive(field: str | None) -> bool:
     >>> is_sensitive("ssn"), is_sensitive("household.birthdate"), is_sensitive("lastName")
     (True, True, False)
     """
-    return field is not None and _leaf(field).lower() in SENSITIVE_FIELDS
+    return field is not None and _kind(_leaf(field)) is not None
 
 
 def mask_ssn(value: Any) -> str | None:
@@ -81,17 +138,28 @@ def mask_birthdate(value: Any) -> str | None:
     return None if value is None else _BIRTHDATE_MASK
 
 
+def mask_birth_year(value: Any) -> str | None:
+    """A birthdate reduced to its year (the reports' form); anything else fully masked.
+
+    >>> mask_birth_year("1991-12-08"), mask_birth_year("12/08/1991"), mask_birth_year(None)
+    ('1991-**-**', '****-**-**', None)
+    """
+    if value is None:
+        return None
+    match = re.fullmatch(r"\s*(\d{4})-\d{1,2}-\d{1,2}\s*", str(value))
+    return f"{match.group(1)}-**-**" if match else _BIRTHDATE_MASK
+
+
 def mask_value(field: str | None, value: Any) -> Any:
     """``value`` masked when ``field`` is personal data, else unchanged.
 
     >>> mask_value("ssn", "123456789"), mask_value("lastName", "Smith")
     ('***-**-6789', 'Smith')
     """
-    if field is None or value is None or not is_sensitive(field):
+    kind = None if field is None or value is None else _kind(_leaf(field))
+    if kind is None:
         return value
-    if _leaf(field).lower() == "ssn":
-        return mask_ssn(value)
-    return mask_birthdate(value)
+    return mask_ssn(value) if kind == "ssn" else mask_birthdate(value)
 
 
 def mask_payload(payload: Any, secrets: Iterable[tuple[str, str]] = ()) -> Any:
@@ -109,8 +177,11 @@ def mask_payload(payload: Any, secrets: Iterable[tuple[str, str]] = ()) -> Any:
     if isinstance(payload, Mapping):
         out: dict[Any, Any] = {}
         for key, value in payload.items():
-            if isinstance(key, str) and key.lower() in SENSITIVE_FIELDS and value is not None:
+            if isinstance(key, str) and _kind(key) is not None and value is not None:
                 out[key] = mask_value(key, value) if not isinstance(value, (Mapping, list, tuple)) else "****"
+            elif isinstance(key, str) and not _known(key) and isinstance(value, (str, int)):
+                masked = mask_text(scrub(str(value), pairs))
+                out[key] = value if masked == str(value) else masked
             else:
                 out[key] = mask_payload(value, pairs)
         return out
@@ -134,7 +205,8 @@ def sensitive_values(payload: Any) -> list[tuple[str, str]]:
     def walk(obj: Any) -> None:
         if isinstance(obj, Mapping):
             for key, value in obj.items():
-                if isinstance(key, str) and key.lower() in SENSITIVE_FIELDS and value is not None:
+                kind = _kind(key) if isinstance(key, str) else None
+                if kind is not None and value is not None:
                     if isinstance(value, (Mapping, list, tuple)):
                         walk(value)
                         continue
@@ -143,7 +215,7 @@ def sensitive_values(payload: Any) -> list[tuple[str, str]]:
                         masked = str(mask_value(key, text))
                         found.append((text, masked))
                         digits = re.sub(r"\D", "", text)
-                        if key.lower() == "ssn" and digits != text and len(digits) >= 4:
+                        if kind == "ssn" and digits != text and len(digits) >= 4:
                             found.append((digits, masked))
                 else:
                     walk(value)

@@ -14,9 +14,10 @@ the details, where each section shows only its first 100 entries ("only the
 first 100 entries are displayed in the report"; ``limit=`` changes that),
 each difference as a Campus row above an HR row. The data form has them all.
 
-SSNs never appear in clear, in the data form or a rendering: an SSN is its
-last four digits (``***-**-6789``); a difference in SSN is still counted and
-shown as masked old/new.
+SSNs and birthdates never appear in clear, in the data form or a rendering:
+an SSN is its last four digits (``***-**-6789``), a birthdate its year
+(``1991-**-**``); a difference in either is still counted and shown as
+masked old/new.
 
 Shape of the data (``kind`` is ``"validation"`` or ``"check"``)::
 
@@ -26,7 +27,7 @@ Shape of the data (``kind`` is ``"validation"`` or ``"check"``)::
 
 Section entries: a staff row is ``{"system", "personId", "staffNumber",
 "lastName", "firstName", "middleName", "gender", "workEmail", "workPhone",
-"birthdate", "ssn" (masked), "personalEmail", "cellPhone", "otherPhone"}``; a
+"birthdate" (masked), "ssn" (masked), "personalEmail", "cellPhone", "otherPhone"}``; a
 difference is ``{"staffNumber", "personId", "campus": ..., "hr": ...}`` (plus
 ``"fields"`` for demographics and ``"applies"``/``"note"`` for addresses).
 """
@@ -42,7 +43,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from addrmatch.boi.masking import mask_ssn
+from addrmatch.boi.masking import mask_birth_year, mask_ssn
 
 __all__ = [
     "ADDRESS_HEADERS",
@@ -154,15 +155,17 @@ def fold_number(number: str) -> str:
 
 
 def staff_row(system: str, values: Mapping[str, Any], *, person_id: int | None = None) -> dict[str, Any]:
-    """A staff row of a report section; the SSN masked.
+    """A staff row of a report section; the SSN and the birthdate masked.
 
-    >>> staff_row("HR", {"staffNumber": "FFF666", "lastName": "Franklin", "ssn": "123456789"})["ssn"]
-    '***-**-6789'
+    >>> row = staff_row("HR", {"staffNumber": "FFF666", "ssn": "123456789", "birthdate": "1991-12-08"})
+    >>> row["ssn"], row["birthdate"]
+    ('***-**-6789', '1991-**-**')
     """
     row: dict[str, Any] = {"system": system, "personId": person_id}
     for key in _STAFF_FIELDS:
         row[key] = values.get(key)
     row["ssn"] = mask_ssn(row["ssn"])
+    row["birthdate"] = mask_birth_year(row["birthdate"])
     return row
 
 

@@ -37,6 +37,7 @@ __all__ = [
     "find_person",
     "identities",
     "insert_person",
+    "number_of",
     "record",
     "search",
     "update",
@@ -59,6 +60,19 @@ _NAMES = ("lastName", "firstName", "middleName")
 def _like(text: str) -> str:
     """A LIKE prefix pattern matching ``text`` literally (``%`` and ``_`` escaped)."""
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def number_of(payload: Any) -> str | None:
+    """The staff number a (maybe invalid) payload names, for the error log: stripped text or None.
+
+    >>> number_of({"staffNumber": " 1001 "}), number_of({"staffNumber": ""}), number_of([1])
+    ('1001', None, None)
+    """
+    if isinstance(payload, Mapping):
+        value = payload.get("staffNumber")
+        if isinstance(value, (str, int)) and not isinstance(value, bool):
+            return str(value).strip() or None
+    return None
 
 
 def find_person(ctx: Ctx, who: str | int, *, field: str = "staffNumber") -> int:

@@ -70,6 +70,7 @@ import datetime as _dt
 import hashlib
 import json
 import os
+import sqlite3
 import threading
 import uuid
 from collections import Counter
@@ -508,7 +509,10 @@ class _Planner:
         self, to_add: dict[str, dict[str, Any]], hr: _Hr, location: Mapping[str, Any]
     ) -> None:
         mapping = location["address"]
-        address = normalize(dict(mapping))
+        try:
+            address = normalize(dict(mapping))
+        except AddressError:  # transferred while the household preference was off: commit reports it
+            return
         key = key_of(address)
         if key in to_add:
             if hr.number not in to_add[key]["staffNumbers"]:
@@ -608,7 +612,11 @@ class _Planner:
                 )
         # address
         locations = _hr_locations(data)
-        if locations and self.household_allowed:
+        if locations and self.household_allowed and not _addresses_valid(locations):
+            # Transferred while the household preference was off: the commit applies the
+            # household like an update does, so this staff member fails there with the address rule.
+            changes["household"] = _sent_household(hr.raw, data)
+        elif locations and self.household_allowed:
             info = households.get(person_id)
             if self._address_differs(locations, info):
                 changes["household"] = _sent_household(hr.raw, data)
@@ -670,6 +678,16 @@ def _hr_locations(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     return list(household.get("householdLocations") or ())
 
 
+def _addresses_valid(locations: Sequence[Mapping[str, Any]]) -> bool:
+    """True when every location's address passes the address rules."""
+    try:
+        for location in locations:
+            normalize(dict(location["address"]))
+    except AddressError:
+        return False
+    return True
+
+
 def _sent_household(raw: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
     """The household fields HR actually sent (an absent name or phone leaves Campus's)."""
     sent = raw.get("household") or {}
@@ -691,12 +709,18 @@ def _digest(items: Sequence[_Item], household_allowed: bool) -> str:
 # transfer checks
 
 
-def _check_record(ctx: Ctx, record: Any) -> tuple[str, dict[str, Any]]:
-    """The create checks of one transferred record: ``(staff number, cleaned data)``."""
+def _check_record(ctx: Ctx, record: Any, *, household_allowed: bool) -> tuple[str, dict[str, Any]]:
+    """The create checks of one transferred record: ``(staff number, cleaned data)``.
+
+    Like :meth:`Campus.create_staff`, the household's addresses are checked
+    only when the household preference is on (else the household is ignored).
+    """
     data = clean_staff(record, mode="create")
     reference.require(ctx.conn, "genders", "gender", data["gender"])
     for i, position in enumerate(data.get("positions") or ()):
         positions.check_lists(ctx, position, f"positions[{i}]")
+    if not household_allowed:
+        return data["staffNumber"], data
     for i, location in enumerate(_hr_locations(data)):
         path = f"household.householdLocations[{i}].address"
         try:
@@ -950,10 +974,11 @@ class Sync:
             batch_no = sync["batches"] + 1
             seq = int(ctx.one("SELECT coalesce(max(seq), 0) FROM sync_record WHERE sync_id = ?", (sync_id,)))
             accepted = repeats = 0
+            household_allowed = preferences.household_allowed(ctx.conn)
             for index, record in enumerate(batch):
                 try:
                     with transaction(ctx.conn):
-                        number, _ = _check_record(ctx, record)
+                        number, _ = _check_record(ctx, record, household_allowed=household_allowed)
                         key = fold_number(number)
                         payload = _stored_payload(record)
                         earlier = ctx.conn.execute(
@@ -1011,7 +1036,7 @@ class Sync:
                             today=today,
                             action="POST",
                             path=path,
-                            staff_number=_number_text(record),
+                            staff_number=staff.number_of(record),
                             error=exc,
                             payload=record,
                         )
@@ -1201,10 +1226,18 @@ class Sync:
         """Start the commit as a background job (POST .../sync/submitCommitJob)
         and return at once with the job's status; see :meth:`commit_job_status`.
 
-        The job (a worker thread; with a database file, on a connection of
-        its own) checks the validation is still current (else the job
+        The job checks the validation is still current (else the job
         ``failed``, the sync stays validated: validate again), then commits
         as :meth:`commit`. Failures go to the error log.
+
+        Where it runs depends on the database: a worker thread on a
+        connection of its own to the same file (a path, or a caller's
+        ``sqlite3.Connection`` / ``sqlite_utils.Database`` over a file); a
+        worker thread on Campus's own connection for ``Campus(":memory:")``.
+        A caller's connection to an in-memory database cannot be shared with
+        another thread (``check_same_thread``) nor reopened, so there the job
+        runs in the calling thread before this method returns (its status is
+        already final).
 
         >>> from addrmatch.boi import Campus
         >>> c = Campus(); c.add_gender("F", "Female"); _ = c.sync.start(started_by="HR")
@@ -1224,19 +1257,37 @@ class Sync:
             with _ACTIVE_LOCK:
                 _ACTIVE_JOBS.discard(token)
             raise
-        path = self._campus._path
+        campus = self._campus
+        path = campus._path if campus._owns else _database_file(campus.connection)
+        if path is None and not campus._owns:  # a caller's in-memory connection: run here
+            try:
+                self._run_recorded(sync_id, job_id)
+            finally:
+                with _ACTIVE_LOCK:
+                    _ACTIVE_JOBS.discard(token)
+            status = self.commit_job_status()
+            assert status is not None
+            return status
 
         def work() -> None:
             from addrmatch.boi.campus import Campus
 
             try:
-                if path is not None and path != ":memory:":
-                    with Campus(path, clock=self._campus._clock) as own:
-                        Sync(own, now=self.now)._run_job(sync_id, job_id)
-                else:
-                    self._run_job(sync_id, job_id)
-            except Exception:  # recorded in the job (state, error) and the error log
-                pass
+                if path is None or path == ":memory:":  # Campus's own in-memory connection
+                    self._run_recorded(sync_id, job_id)
+                    return
+                try:
+                    conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+                    own = Campus(conn, clock=campus._clock)
+                except Exception as exc:
+                    self._worker_failed(
+                        path, sync_id, job_id, exc
+                    )  # if even that fails: threading.excepthook
+                    return
+                try:
+                    Sync(own, now=self.now)._run_recorded(sync_id, job_id)
+                finally:
+                    conn.close()
             finally:
                 with _ACTIVE_LOCK:
                     _ACTIVE_JOBS.discard(token)
@@ -1266,6 +1317,35 @@ class Sync:
             self._fail_job(sync_id, job_id, exc)
             raise
         self._execute(sync_id, job_id, items, allowed, path=_PATHS[op])
+
+    def _run_recorded(self, sync_id: int, job_id: int) -> None:
+        """Run the job; its failure is already recorded (job state and error
+        log, by :meth:`_run_job`), so it is not raised again."""
+        with contextlib.suppress(Exception):
+            self._run_job(sync_id, job_id)
+
+    def _worker_failed(self, path: str, sync_id: int, job_id: int, error: Exception) -> None:
+        """The worker thread could not open its connection: the job failed (nothing
+        changed, the sync is validated again) and the error is in the error log.
+        Written on a short connection of the worker's own; if even that fails,
+        the error propagates to the thread (``threading.excepthook``)."""
+        from addrmatch.boi.campus import Campus
+
+        conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+        try:
+            own = Campus(conn, clock=self._campus._clock)
+            errorlog.record(
+                conn,
+                today=own.today(),
+                action="POST",
+                path=_PATHS["submit_commit_job"],
+                staff_number=None,
+                error=error,
+                payload=None,
+            )
+            Sync(own, now=self.now)._fail_job(sync_id, job_id, error)
+        finally:
+            conn.close()
 
     def _fail_job(self, sync_id: int, job_id: int, error: Exception) -> None:
         """The job could not start committing: it failed, the sync is validated again (nothing changed)."""
@@ -1521,7 +1601,7 @@ def _apply(ctx: Ctx, item: _Item, household_allowed: bool) -> tuple[int, str, li
 def _failure(index: int, record: Any, exc: BaseException) -> dict[str, Any]:
     return {
         "index": index,
-        "staffNumber": _number_text(record),
+        "staffNumber": staff.number_of(record),
         "error": type(exc).__name__,
         "field": getattr(exc, "field", None),
         "rule": getattr(exc, "rule", None),
@@ -1529,11 +1609,11 @@ def _failure(index: int, record: Any, exc: BaseException) -> dict[str, Any]:
     }
 
 
-def _number_text(record: Any) -> str | None:
-    if isinstance(record, Mapping):
-        value = record.get("staffNumber")
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            return str(value).strip() or None
+def _database_file(conn: sqlite3.Connection) -> str | None:
+    """The file behind a connection's main database; None for an in-memory one."""
+    for _seq, name, file in conn.execute("PRAGMA database_list"):
+        if name == "main":
+            return file or None
     return None
 
 
