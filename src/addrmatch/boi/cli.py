@@ -49,26 +49,14 @@ from addrmatch.boi.campus import Campus
 from addrmatch.boi.db import transaction
 from addrmatch.boi.errors import BOIError
 from addrmatch.boi.report import Report
+from addrmatch.boi.schema import STAFF_DEMOGRAPHICS
 from addrmatch.cli import EXIT_NO, EXIT_OK, CommandError, Console, common_options
 
 __all__ = ["CSV_COLUMNS", "read_hr_file", "register"]
 
 #: The CSV columns of an HR file, by the part of the staff object they fill.
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
-    "staff": (
-        "staffNumber",
-        "lastName",
-        "firstName",
-        "middleName",
-        "gender",
-        "ssn",
-        "birthdate",
-        "workPhone",
-        "cellPhone",
-        "otherPhone",
-        "workEmail",
-        "personalEmail",
-    ),
+    "staff": ("staffNumber", *STAFF_DEMOGRAPHICS),
     "employment": ("hireDate", "terminationDate"),
     "position": ("schoolNumber", "assignmentCode", "titleCode", "titleDescription", "startDate", "endDate"),
     "address": (

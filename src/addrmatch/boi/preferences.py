@@ -20,6 +20,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from addrmatch.boi.errors import ReadOnlyError, ValidationError
+from addrmatch.boi.schema import STAFF_DEMOGRAPHICS
 
 __all__ = [
     "AREA_OF_FIELD",
@@ -45,22 +46,7 @@ HOUSEHOLD_TOGGLE = "Allow household and address creations/updates from the HR sy
 #: Staff payload field -> the lock area it belongs to.
 AREA_OF_FIELD: dict[str, str] = {
     "staffNumber": "Staff Number",
-    **{
-        f: "Staff Demographics"
-        for f in (
-            "lastName",
-            "firstName",
-            "middleName",
-            "gender",
-            "ssn",
-            "birthdate",
-            "workPhone",
-            "cellPhone",
-            "otherPhone",
-            "workEmail",
-            "personalEmail",
-        )
-    },
+    **{f: "Staff Demographics" for f in STAFF_DEMOGRAPHICS},
     "employments": "Staff Employment",
     "positions": "Staff Employment Assignments",
     "household": "Staff Household",

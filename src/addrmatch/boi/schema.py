@@ -200,6 +200,12 @@ STAFF_FIELDS: tuple[Field, ...] = (
     ),
 )
 
+#: The demographic fields of a staff member, in schema order: the names, gender,
+#: SSN, birthdate, phones and emails (every scalar input field but staffNumber).
+STAFF_DEMOGRAPHICS: tuple[str, ...] = tuple(
+    f.name for f in STAFF_FIELDS if not f.output_only and not f.fields and f.name != "staffNumber"
+)
+
 _STAFF_ONLY = frozenset({"staffNumber", "employments", "positions", "household"})
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SSN_RE = re.compile(r"\d{3}-?\d{2}-?\d{4}")

@@ -98,7 +98,7 @@ from addrmatch.boi.report import (
     staff_row,
     validation_report,
 )
-from addrmatch.boi.schema import clean_staff
+from addrmatch.boi.schema import STAFF_DEMOGRAPHICS, clean_staff
 from addrmatch.errors import AddressError
 from addrmatch.key import key_of
 from addrmatch.normalize import normalize
@@ -281,16 +281,7 @@ class _Plan:
 
 
 _NAMES = ("lastName", "firstName", "middleName")
-_SCALARS = (
-    "gender",
-    "ssn",
-    "birthdate",
-    "workPhone",
-    "cellPhone",
-    "otherPhone",
-    "workEmail",
-    "personalEmail",
-)
+_SCALARS = tuple(f for f in STAFF_DEMOGRAPHICS if f not in _NAMES)
 _ADDRESS_COLUMNS = tuple(BOI_FIELDS)  # the store's component columns, in Address field order
 _ACTIVE = "(end_date IS NULL OR end_date > ?)"
 
