@@ -36,7 +36,12 @@ def fold_name(value: str | None) -> str:
     """Street or city name -> key part (see :mod:`addrmatch.key`)."""
     if not value:
         return ""
-    words = _words_with_hyphens(value) if "-" in value else _NOT_ALNUM.sub("", value).split()
+    if "-" in value:
+        words = _words_with_hyphens(value)
+    elif (bare := value.replace(" ", "")).isascii() and bare.isalnum():
+        words = value.split()  # canonical words are usually plain A-Z0-9: no regex needed
+    else:
+        words = _NOT_ALNUM.sub("", value).split()
     if len(words) == 1 and words[0] in _DIRECTIONALS:
         return _DIRECTIONALS[words[0]]
     highway = False

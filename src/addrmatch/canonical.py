@@ -56,6 +56,8 @@ _ROUTE_HEADS = {
     "URBANIZATION": "URB",
 }
 
+_ROUTE_HEAD_FIRST = frozenset(head.split()[0] for head in _ROUTE_HEADS)
+
 
 def canonical_words(value: str | None) -> str | None:
     """Upper case, separators removed, single spaces.
@@ -133,6 +135,8 @@ def canonical_apt(value: str | None) -> str | None:
 
 def street_from_words(words: str) -> str:
     """The canonical street from canonical words (route heads shortened)."""
+    if words.split(" ", 1)[0] not in _ROUTE_HEAD_FIRST:
+        return words
     for head, short in _ROUTE_HEADS.items():
         if words.startswith(head + " "):
             return short + words[len(head) :]
