@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sqlite3
@@ -321,6 +322,36 @@ def test_add_many_gives_what_resolve_in_a_loop_gives(batch_size: int) -> None:
     again = [one_by_one.resolve(v).id for v in BULK]  # the same values once more: all found now
     assert bulk.add_many(iter(BULK), batch_size=batch_size) == again  # a generator has no length: total None
     assert rows(bulk) == rows(one_by_one)
+
+
+@pytest.mark.parametrize("split", [2, 5, 9])
+@pytest.mark.parametrize("batch_size", [1, 3])
+def test_add_many_on_a_filled_table_gives_what_resolve_in_a_loop_gives(split: int, batch_size: int) -> None:
+    # The partial tier of a batch sees rows stored before the call and rows of earlier batches.
+    one_by_one = AddressStore()
+    expected = [one_by_one.resolve(v).id for v in BULK]
+    bulk = AddressStore()
+    for value in BULK[:split]:
+        bulk.resolve(value)
+    assert bulk.add_many(BULK[split:], batch_size=batch_size) == expected[split:]
+    assert rows(bulk) == rows(one_by_one)
+
+
+def test_add_many_pauses_the_garbage_collector_only_while_it_runs(store: AddressStore) -> None:
+    assert gc.isenabled()
+    inside: list[bool] = []
+    store.add_many(BULK, batch_size=4, progress=lambda done, total: inside.append(gc.isenabled()))
+    assert inside and not any(inside)
+    assert gc.isenabled()
+    with pytest.raises(POBoxError):
+        store.add_many([LEXINGTON, {"postOfficeBox": True}])
+    assert gc.isenabled()
+    gc.disable()  # the caller's choice is kept
+    try:
+        store.import_rows(BULK[:3])
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
 
 
 def test_add_many_with_worker_processes_matches_in_process(tmp_path: Path) -> None:
