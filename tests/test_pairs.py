@@ -2,7 +2,7 @@
 
 Built by scripts/pair_eval.py from the labelled corpus (see its docstring).
 Measured 2026-11-28: 1,021 positive pairs, 3,059 hard negatives; precision
-1.000, recall 0.925, F1 0.961, 0 hard negatives merged. The misses are mostly
+1.000, recall 0.923, F1 0.960, 0 hard negatives merged. The misses are mostly
 texts with no comma between a street that has no type and its city
 ("5429 woodlawn chicago"). Floors sit just under the measurement.
 """
