@@ -623,3 +623,26 @@ def test_real_addresses_written_differently_land_on_their_row_and_one_field_chan
     print(f"held-out protocol on the corpus: {hits}/{hits + misses} found, {merged}/{negatives} merged")
     assert hits / (hits + misses) >= 0.95, (hits, misses)
     assert merged / negatives <= 0.01, (merged, negatives)
+
+
+def test_a_new_store_file_is_owner_only(tmp_path: Path) -> None:
+    import stat
+
+    path = tmp_path / "addresses.db"
+    store = AddressStore(path)
+    store.resolve("4321 N Lexington Ave, Blaine MN 55123")
+    store.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+    for companion in (tmp_path / "addresses.db-wal", tmp_path / "addresses.db-shm"):
+        if companion.exists():
+            assert stat.S_IMODE(companion.stat().st_mode) & 0o077 == 0, companion
+
+
+def test_an_existing_store_file_keeps_its_mode(tmp_path: Path) -> None:
+    import stat
+
+    path = tmp_path / "shared.db"
+    AddressStore(path).close()
+    path.chmod(0o640)
+    AddressStore(path).close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640

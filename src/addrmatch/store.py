@@ -76,6 +76,7 @@ import sqlite_utils
 
 from addrmatch import _store_schema as schema
 from addrmatch import _store_search as search_
+from addrmatch._files import create_private
 from addrmatch._keyfold import key_from_parts
 from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
@@ -749,6 +750,8 @@ class AddressStore:
         elif isinstance(target, sqlite3.Connection):
             conn = target
         elif isinstance(target, (str, Path)):
+            if str(target) != ":memory:" and not str(target).startswith("file:"):
+                create_private(target)  # a new store holds home addresses: owner-only (0o600)
             conn = sqlite3.connect(
                 str(target), timeout=timeout, isolation_level=None, check_same_thread=False
             )
