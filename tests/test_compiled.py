@@ -18,13 +18,20 @@ import pytest
 COMPILED = ("addrmatch.tokens", "addrmatch._reader", "addrmatch._keyfold")
 
 
+def _loaded_file(name: str) -> Path:
+    """The file an import of ``name`` loads, found on disk (a compiled module's
+    ``__file__`` and ``__spec__`` may name mypyc's shared library location)."""
+    import importlib.machinery
+
+    package, module = name.rsplit(".", 1)
+    spec = importlib.machinery.PathFinder.find_spec(module, importlib.import_module(package).__path__)
+    assert spec is not None and spec.origin is not None
+    return Path(spec.origin)
+
+
 @pytest.mark.parametrize("name", COMPILED)
 def test_a_compiled_module_is_not_older_than_its_source(name: str) -> None:
-    # The import spec's origin is the file Python loads (a compiled module's
-    # __file__ may name mypyc's shared library location instead).
-    spec = importlib.util.find_spec(name)
-    assert spec is not None
-    path = Path(spec.origin or "")
+    path = _loaded_file(name)
     if path.suffix == ".py":
         pytest.skip(f"{name} runs from source (not compiled)")
     source = path.with_name(name.rsplit(".", 1)[1] + ".py")
@@ -37,9 +44,7 @@ def test_a_compiled_module_is_not_older_than_its_source(name: str) -> None:
 
 def _load_source(name: str):
     """Import the pure-Python source of ``name`` under another module name."""
-    found = importlib.util.find_spec(name)
-    assert found is not None
-    path = Path(found.origin or "")
+    path = _loaded_file(name)
     source = path.with_name(name.rsplit(".", 1)[1] + ".py")
     spec = importlib.util.spec_from_file_location(f"_pure_{name.replace('.', '_')}", source)
     assert spec is not None and spec.loader is not None
