@@ -377,7 +377,8 @@ def markdown(record: dict[str, Any], meta: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _meta(mode: str) -> dict[str, Any]:
+def run_meta(mode: str) -> dict[str, Any]:
+    """Date, machine, versions and mode of a benchmark run (shared with bench_sync)."""
     return {
         "date": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
         "machine": f"{os.cpu_count()} CPU, {platform.platform()}",
@@ -403,7 +404,7 @@ def main() -> int:
     mode = "full" if FULL else "smoke"
     staff, addresses = SIZES[mode]
     record = run(staff, addresses)
-    meta = _meta(mode)
+    meta = run_meta(mode)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "boi.json").write_text(
         json.dumps({"benchmark": "boi", **meta, **record}, indent=2) + "\n", encoding="utf-8"

@@ -38,10 +38,8 @@ Under pytest the same run is made at the smoke size (full with
 
 from __future__ import annotations
 
-import datetime as _dt
 import json
 import os
-import platform
 import random
 import re
 import sys
@@ -54,9 +52,9 @@ from typing import Any
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from addrmatch import __version__, match_key
+from addrmatch import match_key
 from addrmatch.boi import Campus
-from bench_boi import STREETS, distinct_addresses, render
+from bench_boi import STREETS, distinct_addresses, render, run_meta
 
 FULL = os.environ.get("ADDRMATCH_BENCH_FULL") == "1"
 #: mode -> (HR staff, Campus staff)
@@ -419,16 +417,6 @@ def markdown(record: dict[str, Any], meta: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def _meta(mode: str) -> dict[str, Any]:
-    return {
-        "date": _dt.datetime.now().strftime("%Y-%m-%d %H:%M"),
-        "machine": f"{os.cpu_count()} CPU, {platform.platform()}",
-        "python": platform.python_version(),
-        "addrmatch": __version__,
-        "mode": mode,
-    }
-
-
 def check(record: dict[str, Any]) -> None:
     """The invariants of a run."""
     expected = record["expected"]
@@ -478,7 +466,7 @@ def main() -> None:
     hr_count, campus_count = SIZES[mode]
     record = run(hr_count, campus_count)
     check(record)
-    meta = _meta(mode)
+    meta = run_meta(mode)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "sync.json").write_text(
         json.dumps({"meta": meta, **record}, indent=2) + "\n", encoding="utf-8"

@@ -70,9 +70,6 @@ _ZIP5 = re.compile(r"^\d{5}$")
 _WORD = re.compile(r"^[A-Z]{3,}$")
 
 # Reverse lookups for writing a canonical part out in other ways.
-_SUFFIX_SPELLINGS: dict[str, list[str]] = {}
-for _variant, _abbr in TABLES.suffixes.items():
-    _SUFFIX_SPELLINGS.setdefault(_abbr, []).append(_variant)
 _DIRECTION_WORDS = {
     "N": "North",
     "S": "South",
@@ -186,7 +183,9 @@ def _write(a: Address, rng: random.Random, *, plain: bool = False, zip4: bool = 
         parts.append(a.street or "")
         if a.tag:
             parts.append(
-                a.tag if plain or rng.random() < 0.4 else rng.choice(_SUFFIX_SPELLINGS.get(a.tag, [a.tag]))
+                a.tag
+                if plain or rng.random() < 0.4
+                else rng.choice(TABLES.suffix_spellings.get(a.tag, [a.tag]))
             )
         if a.direction:
             parts.append(a.direction if plain or rng.random() < 0.5 else _spell_direction(a.direction, rng))

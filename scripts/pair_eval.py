@@ -30,9 +30,6 @@ from addrmatch.tables import TABLES
 
 DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "parse_train.jsonl"
 
-_VARIANTS: dict[str, list[str]] = {}
-for _variant, _abbreviation in TABLES.suffixes.items():
-    _VARIANTS.setdefault(_abbreviation, []).append(_variant)
 _DIRECTION_WORDS = {
     "N": "North",
     "S": "South",
@@ -96,7 +93,7 @@ def _render(g: dict, rng: random.Random, change: str | None = None) -> str | Non
             if other is None:
                 return None
             abbreviation = other
-        parts.append(rng.choice(_VARIANTS[abbreviation]).title())
+        parts.append(rng.choice(TABLES.suffix_spellings[abbreviation]).title())
     elif change == "tag":
         return None
     direction = g["direction"]

@@ -38,7 +38,7 @@ PROPERTY = settings(
 # -- the tables, as spellings ---------------------------------------------------------
 
 SUFFIX_ABBREVIATIONS = sorted(TABLES.suffix_abbreviations)
-SUFFIX_VARIANTS = {a: sorted(v for v, s in TABLES.suffixes.items() if s == a) for a in SUFFIX_ABBREVIATIONS}
+SUFFIX_VARIANTS = {a: sorted(TABLES.suffix_spellings[a]) for a in SUFFIX_ABBREVIATIONS}
 DIRECTIONALS = ["N", "S", "E", "W", "NE", "NW", "SE", "SW"]
 # One-word spellings from the table (NORTH, NORTHEAST, NORTH-EAST). The two-word ones
 # ("NORTH EAST", "N E") are left out: "1 Main St N E" may as well be direction N and city E.

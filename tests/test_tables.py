@@ -173,3 +173,10 @@ def test_ordinal_words(word: str, want: str) -> None:
 def test_ordinal_words_cover_1_to_99() -> None:
     numbers = {int(v[:-2]) for v in TABLES.ordinal_words.values()}
     assert numbers == set(range(1, 100))
+
+
+def test_suffix_spellings_invert_the_suffix_table() -> None:
+    assert {"AVENUE", "AV", "AVE", "AVEN"} <= set(TABLES.suffix_spellings["AVE"])
+    for abbreviation, spellings in TABLES.suffix_spellings.items():
+        assert all(TABLES.suffixes[s] == abbreviation for s in spellings)
+    assert sum(len(v) for v in TABLES.suffix_spellings.values()) == len(TABLES.suffixes)

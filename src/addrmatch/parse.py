@@ -107,10 +107,15 @@ def normalize_text(text: str) -> Address:
     reader = _read(text)
     if reader is not None:
         return reader.canonical()
+    return _crf_canonical(text)
+
+
+def _crf_canonical(text: str) -> Address:
+    """usaddress's reading, canonical, for text the fast reader cannot read."""
     crf = _crf(text)
-    if crf is not None:
-        return canonicalize(crf.address)
-    raise _unparseable(text)
+    if crf is None:
+        raise _unparseable(text)
+    return canonicalize(crf.address)
 
 
 def key_text(text: str) -> str:
@@ -118,7 +123,7 @@ def key_text(text: str) -> str:
     reader = _read(text)
     if reader is not None:
         return reader.key()
-    return key_of(normalize_text(text))
+    return key_of(_crf_canonical(text))  # the fast reader found nothing: no second reading
 
 
 def _fast_result(reader: Reader) -> ParseResult:

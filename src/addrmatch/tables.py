@@ -84,6 +84,13 @@ def _ordinal_words() -> dict[str, str]:
     return words
 
 
+def _inverse(mapping: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+    inverse: dict[str, list[str]] = {}
+    for key, value in mapping.items():
+        inverse.setdefault(value, []).append(key)
+    return {value: tuple(keys) for value, keys in inverse.items()}
+
+
 def _read(name: str) -> list[dict[str, str]]:
     with open(DATA_DIR / name, newline="", encoding="ascii") as handle:
         return list(csv.DictReader(handle))
@@ -97,6 +104,8 @@ class Tables:
     suffixes: Mapping[str, str]
     #: The C1 standard abbreviations.
     suffix_abbreviations: frozenset[str]
+    #: C1 standard abbreviation -> every spelling that maps to it, in table order.
+    suffix_spellings: Mapping[str, tuple[str, ...]]
     #: C1 standard abbreviation -> primary name (the singular where shared).
     suffix_names: Mapping[str, str]
     #: Directional word or abbreviation (no periods) -> N S E W NE NW SE SW.
@@ -174,6 +183,7 @@ def load_tables() -> Tables:
     return Tables(
         suffixes=MappingProxyType(suffixes),
         suffix_abbreviations=frozenset(suffixes.values()),
+        suffix_spellings=MappingProxyType(_inverse(suffixes)),
         suffix_names=MappingProxyType(names),
         directionals=MappingProxyType(directionals),
         unit_designators=MappingProxyType(units),
