@@ -197,7 +197,9 @@ def render(spec: Spec, style: Style) -> str:
 
 # -- canonicalize is idempotent ------------------------------------------------------------
 
-_optional_text = st.none() | st.text(max_size=15)
+# Valid text: no lone surrogates and no control characters (the input gate refuses those,
+# see test_inputs.py).
+_optional_text = st.none() | st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=15)
 
 
 @st.composite

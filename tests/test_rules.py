@@ -242,7 +242,7 @@ def test_to_boi_names() -> None:
     assert boi["locationCode"] == "X" and boi["postOfficeBox"] is False and boi["street"] is None
 
 
-_TEXT = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=12).filter(
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12).filter(
     lambda s: s.strip() == s and s != ""
 )
 _OPTIONAL = st.none() | _TEXT

@@ -23,6 +23,8 @@ from __future__ import annotations
 import re
 
 from addrmatch.address import Address
+from addrmatch.errors import AddressError
+from addrmatch.inputs import MAX_ADDRESS_FIELD, text_problem
 from addrmatch.tables import TABLES
 
 __all__ = [
@@ -55,6 +57,23 @@ _ROUTE_HEADS = {
     "URBANIZACION": "URB",
     "URBANIZATION": "URB",
 }
+
+#: Every text component of an Address (all but ``po_box``).
+COMPONENT_FIELDS: tuple[str, ...] = (
+    "number",
+    "prefix",
+    "street",
+    "tag",
+    "direction",
+    "apt",
+    "city",
+    "state",
+    "zip",
+    "county",
+    "location_code",
+    "tract",
+    "block",
+)
 
 _ROUTE_HEAD_FIRST = frozenset(head.split()[0] for head in _ROUTE_HEADS)
 
@@ -180,6 +199,25 @@ def canonical_zip(value: str | None) -> str | None:
     return f"{m.group(1)}-{m.group(2)}" if m.group(2) else m.group(1)
 
 
+def _component_problem(address: object) -> AddressError | None:
+    """The first component that is not text within the limit (or ``po_box`` not a bool)."""
+    if not isinstance(address, Address):
+        return AddressError(f"address: expected an Address, got {type(address).__name__}", rule="type")
+    if not isinstance(address.po_box, bool):
+        return AddressError(
+            f"po_box: must be true or false, got {type(address.po_box).__name__}",
+            fields=("po_box",),
+            rule="type",
+        )
+    for name in COMPONENT_FIELDS:
+        value = getattr(address, name)
+        if value is not None:
+            problem = text_problem(value, limit=MAX_ADDRESS_FIELD)
+            if problem is not None:
+                return AddressError(f"{name}: {problem.message}", fields=(name,), rule=problem.rule)
+    return None
+
+
 def canonicalize(address: Address) -> Address:
     """The Pub 28 canonical form of an address (see the module docstring).
 
@@ -188,6 +226,9 @@ def canonicalize(address: Address) -> Address:
     >>> (a.number, a.prefix, a.street, a.tag, a.apt, a.city, a.state, a.zip)
     ('4321', 'N', 'LEXINGTON', 'AVE', '45', 'BLAINE', 'MN', '55123')
     """
+    problem = _component_problem(address)
+    if problem is not None:
+        raise problem
     return Address(
         po_box=address.po_box,
         number=_canonical_number(address.number),

@@ -44,6 +44,7 @@ def to_address(value: AddressInput) -> Address:
         return address
     raise AddressError(
         f"address: expected text, an Address or a BOI mapping, got {type(value).__name__}",
+        fields=("address",),
         rule="type",
     )
 

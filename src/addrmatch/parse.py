@@ -29,6 +29,7 @@ from addrmatch._reader import Reader, read_text
 from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
 from addrmatch.errors import UnparseableAddressError
+from addrmatch.inputs import MAX_ADDRESS_TEXT, check_text
 
 __all__ = ["CONFIDENT", "ParseResult", "parse", "parse_details"]
 
@@ -131,10 +132,8 @@ def _fast_result(reader: Reader) -> ParseResult:
 
 
 def _read(text: object) -> Reader | None:
-    if not isinstance(text, str):
-        raise UnparseableAddressError(
-            f"fullStreetAddress: expected text, got {type(text).__name__}", text=repr(text)
-        )
+    check_text(text, field="fullStreetAddress", limit=MAX_ADDRESS_TEXT)
+    assert isinstance(text, str)
     if not text.strip():
         raise _unparseable(text)
     return read_text(text)

@@ -21,6 +21,14 @@ from typing import Any
 
 from addrmatch.address import BOI_FIELDS
 from addrmatch.errors import AddressError, ConflictingFieldsError, POBoxError
+from addrmatch.inputs import (
+    MAX_ADDRESS_FIELD,
+    MAX_ADDRESS_TEXT,
+    check_integer,
+    check_text,
+    parse_bool,
+    preview,
+)
 
 __all__ = ["BOI_KEYS", "check_boi", "clean_boi"]
 
@@ -30,18 +38,15 @@ BOI_KEYS: frozenset[str] = frozenset(BOI_FIELDS.values()) | {"fullStreetAddress"
 _STREET_KEYS = ("postOfficeBox", "number", "prefix", "street", "tag", "direction", "apt")
 # Street components a PO box must not have.
 _NOT_FOR_PO_BOX = ("prefix", "street", "tag", "direction", "apt")
-_TRUE = frozenset({"true", "t", "yes", "y", "1"})
-_FALSE = frozenset({"false", "f", "no", "n", "0", ""})
 
 
 def _as_bool(name: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise AddressError(f"{name}: must be true or false, got {value!r}", fields=(name,), rule="type")
+    parsed = parse_bool(value)
+    if parsed is None:
+        raise AddressError(
+            f"{name}: must be true or false, got {preview(value)}", fields=(name,), rule="type"
+        )
+    return parsed
 
 
 def clean_boi(mapping: Mapping[str, Any]) -> dict[str, Any]:
@@ -57,11 +62,14 @@ def clean_boi(mapping: Mapping[str, Any]) -> dict[str, Any]:
         raise AddressError(
             f"address: expected a mapping of BOI fields, got {type(mapping).__name__}", fields=(), rule="type"
         )
-    unknown = sorted(str(k) for k in mapping if k not in BOI_KEYS)
+    unknown = sorted(
+        preview(k) if not isinstance(k, str) or len(k) > 40 else k for k in mapping if k not in BOI_KEYS
+    )
     if unknown:
+        shown = ", ".join(unknown[:5]) + (f" and {len(unknown) - 5:,} more" if len(unknown) > 5 else "")
         raise AddressError(
-            f"{', '.join(unknown)}: not a BOI address field (known: {', '.join(sorted(BOI_KEYS))})",
-            fields=unknown,
+            f"{shown}: not a BOI address field (known: {', '.join(sorted(BOI_KEYS))})",
+            fields=unknown[:5],
             rule="unknown-field",
         )
     cleaned: dict[str, Any] = {}
@@ -69,14 +77,16 @@ def clean_boi(mapping: Mapping[str, Any]) -> dict[str, Any]:
         if value is None:
             continue
         if name == "postOfficeBox":
+            if isinstance(value, str) and not value.strip():
+                continue  # an empty cell is "not given", as for every other field
             if _as_bool(name, value):
                 cleaned[name] = True
             continue
-        if isinstance(value, bool) or not isinstance(value, (str, int)):
-            raise AddressError(
-                f"{name}: must be text, got {type(value).__name__}", fields=(name,), rule="type"
-            )
-        text = str(value).strip()
+        if isinstance(value, int) and not isinstance(value, bool):
+            text = str(check_integer(value, field=name))
+        else:
+            limit = MAX_ADDRESS_TEXT if name == "fullStreetAddress" else MAX_ADDRESS_FIELD
+            text = check_text(value, field=name, limit=limit).strip()
         if text:
             cleaned[name] = text
     return cleaned
