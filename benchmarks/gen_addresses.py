@@ -103,10 +103,10 @@ _COMMON_TAGS = (
 
 
 def corpus_path() -> Path | None:
-    """``$ADDRMATCH_CORPUS``, else ``../shared/corpus/parse_train.jsonl`` beside the repository."""
+    """``$ADDRMATCH_CORPUS``, else the frozen copy ``tests/data/corpus/parse_train.jsonl``."""
     override = os.environ.get(CORPUS_ENV)
     for path in ([Path(override)] if override else []) + [
-        REPO.parent / "shared" / "corpus" / "parse_train.jsonl"
+        REPO / "tests" / "data" / "corpus" / "parse_train.jsonl"
     ]:
         if path.is_file():
             return path

@@ -17,7 +17,7 @@ from addrmatch.errors import AddressError
 from addrmatch.parse import _crf, parse_details
 
 FIELDS = ("number", "prefix", "street", "tag", "direction", "apt", "city", "state", "zip", "po_box")
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "parse_train.jsonl"
+DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus" / "parse_train.jsonl"
 
 
 def as_dict(address) -> dict:

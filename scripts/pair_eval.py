@@ -28,7 +28,7 @@ from addrmatch import match_key
 from addrmatch.errors import AddressError
 from addrmatch.tables import TABLES
 
-DEFAULT = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "parse_train.jsonl"
+DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus" / "parse_train.jsonl"
 
 _DIRECTION_WORDS = {
     "N": "North",

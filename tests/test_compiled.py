@@ -58,7 +58,7 @@ def test_the_compiled_key_folds_agree_with_their_source() -> None:
     import addrmatch._keyfold as compiled
 
     pure = _load_source("addrmatch._keyfold")
-    corpus = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "parse_train.jsonl"
+    corpus = Path(__file__).resolve().parent / "data" / "corpus" / "parse_train.jsonl"
     if not corpus.exists():
         pytest.skip("corpus not found")
     from addrmatch import normalize

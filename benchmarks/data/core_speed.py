@@ -91,10 +91,10 @@ def default_rounds() -> int:
 
 
 def corpus_path() -> Path | None:
-    """The parse corpus: ``$ADDRMATCH_CORPUS``, else ``../shared/corpus/parse_train.jsonl``."""
+    """The parse corpus: ``$ADDRMATCH_CORPUS``, else the frozen copy ``tests/data/corpus/parse_train.jsonl``."""
     override = os.environ.get(CORPUS_ENV)
     candidates = [Path(override)] if override else []
-    candidates.append(REPO.parent / "shared" / "corpus" / "parse_train.jsonl")
+    candidates.append(REPO / "tests" / "data" / "corpus" / "parse_train.jsonl")
     for path in candidates:
         if path.is_file():
             return path
