@@ -548,3 +548,118 @@ def test_outputs_are_written_atomically_without_touching_the_umask(
         raise RuntimeError("disk on fire")
     assert private.read_text() == "secret"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv", "private.txt", "staff.csv"]
+
+
+# --------------------------------------------------------------------------
+# one-way layers: the command line's modules (issue 11)
+
+SRC = ROOT / "src"
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """Every ``addrmatch`` module -> the ``addrmatch`` modules it imports,
+    at module level or inside a function (both make a cycle)."""
+    import ast
+
+    modules = {
+        ".".join(path.relative_to(SRC).with_suffix("").parts).removesuffix(".__init__"): path
+        for path in SRC.rglob("*.py")
+    }
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        found: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = node.module or ""
+                if node.level:
+                    base = ".".join([*package.split(".")[: len(package.split(".")) - node.level + 1], base])
+                targets = [base, *(f"{base}.{alias.name}" for alias in node.names)]
+            elif (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", getattr(node.func, "attr", ""))
+                in ("__import__", "import_module")
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+                and isinstance(node.args[0].value, str)
+            ):
+                targets = [node.args[0].value]  # a dynamic import of a named module counts too
+            else:
+                continue
+            found |= {t.strip(".") for t in targets if t.strip(".") in modules}
+        graph[name] = found - {name}
+    return graph
+
+
+def _cycle_through(graph: dict[str, set[str]], start: str) -> list[str] | None:
+    """A path start -> ... -> start, or None."""
+    stack = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        node, path = stack.pop()
+        for nxt in graph.get(node, ()):
+            if nxt == start:
+                return [*path, start]
+            if nxt not in seen and nxt != "addrmatch":  # the package's lazy __init__ imports nothing eagerly
+                seen.add(nxt)
+                stack.append((nxt, [*path, nxt]))
+    return None
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "addrmatch.cli",
+        "addrmatch._cli_common",
+        "addrmatch._csvinput",
+        "addrmatch.dedupe",
+        "addrmatch.boi.cli",
+    ],
+)
+def test_command_line_modules_are_in_no_import_cycle(module: str) -> None:
+    graph = _import_graph()
+    assert module in graph
+    assert _cycle_through(graph, module) is None, " -> ".join(_cycle_through(graph, module) or [])
+
+
+def test_the_core_command_line_never_names_the_staff_module() -> None:
+    graph = _import_graph()
+    assert not any(m.startswith("addrmatch.boi") for m in graph["addrmatch.cli"])
+    source = (SRC / "addrmatch" / "cli.py").read_text(encoding="utf-8")
+    assert "addrmatch.boi" not in source and "boi.cli" not in source
+    assert "addrmatch.cli" not in graph["addrmatch.boi.cli"]  # shared helpers come from _cli_common
+    probe = (
+        "import sys, addrmatch.cli; print(sorted(m for m in sys.modules if m.startswith('addrmatch.boi')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert done.stdout.strip() == "[]"
+
+
+def test_boi_registers_through_the_entry_point_group() -> None:
+    from importlib import metadata
+
+    from addrmatch.cli import ENTRY_POINT_GROUP
+
+    found = {ep.name: ep.value for ep in metadata.entry_points(group=ENTRY_POINT_GROUP)}
+    assert found.get("boi") == "addrmatch.boi.cli:register"
+    assert "boi" in run("--help").stdout
+
+
+def test_boi_reads_hr_csv_with_the_shared_reader(tmp_path: Path) -> None:
+    """One CSV reader: an HR file in TSV, or with a bad byte, reads as in dedupe."""
+    from addrmatch.boi.cli import read_hr_file
+
+    tsv = write(tmp_path / "hr.csv", "staffNumber\tlastName\tfirstName\n1001\tSmith\tPat\n\n1002\tLee\tAl\n")
+    records, where = read_hr_file(str(tsv))
+    assert [r["lastName"] for r in records] == ["Smith", "Lee"] and where == ["line 2", "line 4"]
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(
+        b"staffNumber;lastName\n" + b"".join(b"%d;Smith\n" % i for i in range(2000)) + b"9;M\xfcller\n"
+    )
+    with pytest.raises(Exception, match="line 2002") as caught:
+        read_hr_file(str(bad))
+    assert "utf-8" in str(caught.value)

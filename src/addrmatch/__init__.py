@@ -7,15 +7,49 @@ address in SQLite instead of creating a duplicate.
 >>> from addrmatch import match_key
 >>> match_key("4321 North Lexington Avenue, Blaine, MN 55123") == match_key("4321 N Lexington Ave., Blaine MN 55123-0001")
 True
+
+The public names are loaded on first use (PEP 562): ``import addrmatch``
+costs almost nothing, so the ``addrmatch`` command can install its Ctrl-C
+handler before the parser, the store and their dependencies load, and a
+worker process (Spark, DuckDB) pays only for what it calls.
 """
 
-from addrmatch.address import Address
-from addrmatch.canonical import canonicalize
-from addrmatch.errors import AddressError, ConflictingFieldsError, POBoxError, UnparseableAddressError
-from addrmatch.key import Explanation, FieldComparison, explain, match_key
-from addrmatch.normalize import normalize
-from addrmatch.parse import ParseResult, parse, parse_details
-from addrmatch.store import AddressStore, Candidate, Resolution
+from __future__ import annotations
+
+import importlib
+import sys
+import types
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # the same names, for type checkers and editors
+    from addrmatch.address import Address
+    from addrmatch.canonical import canonicalize
+    from addrmatch.errors import AddressError, ConflictingFieldsError, POBoxError, UnparseableAddressError
+    from addrmatch.key import Explanation, FieldComparison, explain, match_key
+    from addrmatch.normalize import normalize
+    from addrmatch.parse import ParseResult, parse, parse_details
+    from addrmatch.store import AddressStore, Candidate, Resolution
+
+#: Where each public name lives (module under ``addrmatch``).
+_HOME: dict[str, str] = {
+    "Address": "address",
+    "AddressError": "errors",
+    "AddressStore": "store",
+    "Candidate": "store",
+    "ConflictingFieldsError": "errors",
+    "Explanation": "key",
+    "FieldComparison": "key",
+    "POBoxError": "errors",
+    "ParseResult": "parse",
+    "Resolution": "store",
+    "UnparseableAddressError": "errors",
+    "canonicalize": "canonical",
+    "explain": "key",
+    "match_key": "key",
+    "normalize": "normalize",
+    "parse": "parse",
+    "parse_details": "parse",
+}
 
 __all__ = [
     "Address",
@@ -38,3 +72,30 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
+
+
+class _Package(types.ModuleType):
+    """The package module: public names load on first access. Two modules
+    are named like their public function (``addrmatch.parse``,
+    ``addrmatch.normalize``); when the import system records such a submodule
+    on the package, the function is recorded instead, as an eager
+    ``from addrmatch.parse import parse`` would leave it."""
+
+    def __getattr__(self, name: str) -> Any:
+        home = _HOME.get(name)
+        if home is None:
+            raise AttributeError(f"module 'addrmatch' has no attribute {name!r}")
+        value = getattr(importlib.import_module(f"addrmatch.{home}"), name)
+        setattr(self, name, value)  # later lookups are plain attribute reads
+        return value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if isinstance(value, types.ModuleType) and _HOME.get(name) == name:
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+    def __dir__(self) -> list[str]:
+        return sorted({*super().__dir__(), *__all__})
+
+
+sys.modules[__name__].__class__ = _Package

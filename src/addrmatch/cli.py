@@ -16,9 +16,12 @@ stderr, ``addrmatch: error: ...``; ``--verbose`` adds the traceback.
 Progress bars go to stderr, only on a terminal, and ``--quiet`` turns them
 off.
 
-Each group of subcommands is a function in :data:`COMMAND_GROUPS` that adds
-its parsers; a parser's ``handler(args, console) -> int`` runs it. The BOI
-staff commands (``addrmatch boi ...``) register the same way.
+Each group of subcommands is a function that adds its parsers; a parser's
+``handler(args, console) -> int`` runs it. The core's groups are in
+:data:`COMMAND_GROUPS`; other packages (``addrmatch boi ...``) add theirs
+through the :data:`ENTRY_POINT_GROUP` entry points, so this module imports
+none of them. The console, errors, exit codes and common options are in
+:mod:`addrmatch._cli_common`, shared by every group.
 """
 
 from __future__ import annotations
@@ -26,30 +29,40 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
-import json
 import os
+import signal
 import sqlite3
 import sys
-import traceback
+import threading
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, TextIO
 
 from addrmatch import __version__
+from addrmatch._cli_common import (
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    EXIT_NO,
+    EXIT_OK,
+    ArgumentParser,
+    CommandError,
+    Console,
+    Handler,
+    common_options,
+    dumps,
+    run_handler,
+)
+from addrmatch._csvinput import CSVInputError, CSVRows, open_lines, parse_delimiter
 from addrmatch._files import create_private, remove_database
 from addrmatch._progress import Progress
 from addrmatch.address import BOI_FIELDS, Address
 from addrmatch.dedupe import (
     AddressColumns,
-    CSVInputError,
-    CSVRows,
     DedupeSummary,
     dedupe_stream,
     make_analyser,
     one_line,
-    open_csv,
     write_atomically,
 )
 from addrmatch.errors import AddressError
@@ -58,86 +71,23 @@ from addrmatch.normalize import normalize
 
 __all__ = [
     "COMMAND_GROUPS",
+    "ENTRY_POINT_GROUP",
     "EXIT_ERROR",
     "EXIT_NO",
     "EXIT_OK",
     "CommandError",
     "Console",
     "build_parser",
+    "command_groups",
     "common_options",
     "example_path",
     "main",
 ]
 
-EXIT_OK = 0
-#: A negative answer: ``match`` found different addresses, ``normalize`` met a non-address.
-EXIT_NO = 1
-EXIT_ERROR = 2
-
 #: The example data shipped inside the package (``addrmatch/examples``).
 EXAMPLE_FILE = "staff_addresses.csv"
 #: The address columns of the example file.
 EXAMPLE_COLUMNS = AddressColumns("address", city="city", state="state", zip="zip")
-
-Handler = Callable[[argparse.Namespace, "Console"], int]
-
-
-class CommandError(Exception):
-    """A user-facing error: printed as one line, exit code 2, no traceback.
-
-    >>> str(CommandError("no database at 'x.db'"))
-    "no database at 'x.db'"
-    """
-
-
-@dataclass
-class Console:
-    """Where a command writes: results to ``out``, messages and progress to
-    ``err``. ``quiet`` silences progress bars and notes (not results).
-
-    >>> import io
-    >>> c = Console(out=io.StringIO(), err=io.StringIO(), quiet=False, verbose=False)
-    >>> c.progress(100, "rows").enabled  # not a terminal
-    False
-    """
-
-    out: TextIO
-    err: TextIO
-    quiet: bool
-    verbose: bool
-
-    def progress(self, total: int | None, unit: str, label: str = "") -> Progress:
-        """A progress bar on ``err``: drawn only on a terminal and without ``--quiet``."""
-        enabled = None if not self.quiet else False
-        return Progress(total, label=label, unit=unit, stream=self.err, enabled=enabled)
-
-    def note(self, message: str) -> None:
-        """A message on stderr, unless ``--quiet``."""
-        if not self.quiet:
-            print(message, file=self.err)
-
-    def warn(self, message: str) -> None:
-        """A warning on stderr, always shown."""
-        print(f"addrmatch: {message}", file=self.err)
-
-
-def common_options(*, suppress: bool = True) -> argparse.ArgumentParser:
-    """The options every subcommand takes (``--quiet``, ``--verbose``), as a
-    parent parser. ``suppress=True`` (for subcommands) leaves the value set
-    before the subcommand name in place when the option is not repeated.
-
-    >>> common_options(suppress=False).parse_args(["-q"]).quiet
-    True
-    """
-    parser = argparse.ArgumentParser(add_help=False)
-    default: Any = argparse.SUPPRESS if suppress else False
-    parser.add_argument(
-        "-q", "--quiet", action="store_true", default=default, help="no progress bar, no notes on stderr"
-    )
-    parser.add_argument(
-        "-v", "--verbose", action="store_true", default=default, help="show the traceback of an error"
-    )
-    return parser
 
 
 def example_path() -> contextlib.AbstractContextManager[Path]:
@@ -221,7 +171,7 @@ def _cmd_normalize(args: argparse.Namespace, console: Console) -> int:
         if args.format == "text":
             print(one_line(address) if address else "", file=out)
         elif args.format == "json":
-            print(json.dumps(address.to_boi() if address else None), file=out)
+            print(dumps(address.to_boi() if address else None, indent=None), file=out)
         else:
             assert writer is not None
             writer.writerow([text, *_csv_cells(address), match_key(address) if address else "", error])
@@ -250,7 +200,7 @@ def _cmd_match(args: argparse.Namespace, console: Console) -> int:
                 for f in result.fields
             ],
         }
-        print(json.dumps(data, indent=2), file=console.out)
+        print(dumps(data, indent=2), file=console.out)
     else:
         print(_explanation_text(result), file=console.out)
     return EXIT_OK if result.same else EXIT_NO
@@ -285,7 +235,13 @@ def _add_column_options(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--encoding",
         default="utf-8-sig",
-        help="the input's text encoding (default: UTF-8, with or without BOM)",
+        help="the input's text encoding (default: UTF-8, with or without BOM; latin-1, cp1252... for others)",
+    )
+    p.add_argument(
+        "--delimiter",
+        type=_delimiter,
+        metavar="CHAR",
+        help="the field delimiter: , ; | or tab (default: found from the header line)",
     )
     p.add_argument(
         "--example",
@@ -293,6 +249,13 @@ def _add_column_options(p: argparse.ArgumentParser) -> None:
         help=f"use the example data shipped with addrmatch ({EXAMPLE_FILE}: staff addresses written in"
         " varied forms) instead of an input file",
     )
+
+
+def _delimiter(text: str) -> str:
+    try:
+        return parse_delimiter(text)
+    except CSVInputError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
 
 
 def _columns(args: argparse.Namespace) -> AddressColumns:
@@ -354,15 +317,9 @@ def _cmd_dedupe(args: argparse.Namespace, console: Console) -> int:
         raise CommandError("--top must be 0 or more")
     with _input_path(args, [args.input] if args.input else []) as paths, contextlib.ExitStack() as stack:
         source = paths[0]
-        if source == "-":
-            infile: TextIO = stack.enter_context(
-                open(sys.stdin.fileno(), encoding=args.encoding, newline="", closefd=False)
-            )
-            position, size, name = None, None, "<stdin>"
-        else:
-            infile, position = open_csv(source, args.encoding)
-            stack.enter_context(infile)
-            size, name = os.path.getsize(source), source
+        lines = stack.enter_context(open_lines(source, args.encoding))
+        size = None if source == "-" else os.path.getsize(source)
+        name = lines.source
         if args.output is None:
             outfile: TextIO = stack.enter_context(open(os.devnull, "w", encoding="utf-8"))
         elif args.output == "-":
@@ -373,7 +330,14 @@ def _cmd_dedupe(args: argparse.Namespace, console: Console) -> int:
             )
         bar = stack.enter_context(console.progress(size, "rows", "dedupe"))
         summary = dedupe_stream(
-            infile, outfile, columns, source=name, top=args.top, progress=bar.update, position=position
+            lines,
+            outfile,
+            columns,
+            source=name,
+            top=args.top,
+            progress=bar.update,
+            position=lines.position,
+            delimiter=args.delimiter,
         )
     if args.output not in (None, "-"):
         summary.output = args.output
@@ -384,7 +348,7 @@ def _cmd_dedupe(args: argparse.Namespace, console: Console) -> int:
 
 def _print_summary(summary: DedupeSummary, args: argparse.Namespace, out: TextIO, *, source: str) -> None:
     if args.format == "json":
-        print(json.dumps(summary.as_dict(), indent=2), file=out)
+        print(dumps(summary.as_dict(), indent=2), file=out)
         return
     width = len(f"{summary.rows:,}")
     lines = [
@@ -503,14 +467,13 @@ def _cmd_load(args: argparse.Namespace, console: Console) -> int:
             nonlocal count
             done = 0
             for path, size in zip(paths, sizes, strict=True):
-                infile, position = open_csv(path, args.encoding)
-                with infile:
-                    rows = CSVRows(infile, source=path)
-                    indexes = rows.indexes(columns)
+                with open_lines(path, args.encoding) as lines:
+                    rows = CSVRows(lines, source=path, delimiter=args.delimiter)
+                    indexes = columns.indexes(rows)
                     for line, row in rows:
                         count += 1
                         if count % 500 == 0:
-                            bar.update(count, done + position())
+                            bar.update(count, done + lines.position())
                         cells = columns.cells(row, indexes)
                         try:
                             analyse(cells)  # skip what the store would refuse, and say so
@@ -558,7 +521,7 @@ def _cmd_search(args: argparse.Namespace, console: Console) -> int:
         candidates = store.search(args.query, limit=args.limit)
     if args.format == "json":
         data = [{"id": c.id, "score": c.score, "address": c.address.to_boi()} for c in candidates]
-        print(json.dumps(data, indent=2), file=console.out)
+        print(dumps(data, indent=2), file=console.out)
         return EXIT_OK
     if not candidates:
         print("no match", file=console.out)
@@ -574,7 +537,7 @@ def _cmd_report(args: argparse.Namespace, console: Console) -> int:
         groups = [[(i, store.get(i)) for i in group] for group in store.duplicates()]
     if args.format == "json":
         data = [[{"id": i, "address": address.to_boi()} for i, address in group] for group in groups]
-        print(json.dumps(data, indent=2), file=console.out)
+        print(dumps(data, indent=2), file=console.out)
         return EXIT_OK
     extra = sum(len(group) - 1 for group in groups)
     print(
@@ -592,16 +555,31 @@ def _cmd_report(args: argparse.Namespace, console: Console) -> int:
 # ---------------------------------------------------------------------------
 # the parser and main
 
-#: The subcommand groups, each a function that adds its parsers to the
-#: ``addrmatch`` subparsers. A later group (``addrmatch boi ...``) is one more
-#: entry here: a function ``register(subparsers)`` in ``addrmatch.boi.cli``
-#: whose parsers use ``parents=[common_options()]`` and
-#: ``set_defaults(handler=...)``, raising :class:`CommandError` for user errors.
+#: The entry-point group through which packages add command groups to
+#: ``addrmatch``: each entry point names a function ``register(subparsers)``
+#: that adds its parsers, with ``parents=[common_options()]`` and
+#: ``set_defaults(handler=...)``, raising :class:`CommandError` for user
+#: errors. ``addrmatch boi`` registers this way (``pyproject.toml``), so the
+#: core command line never names the staff module.
+ENTRY_POINT_GROUP = "addrmatch.commands"
+
+
+def command_groups() -> list[Callable[[Any], None]]:
+    """The core's command groups, then those registered in :data:`ENTRY_POINT_GROUP`
+    (sorted by name, so the help lists them in a stable order).
+
+    >>> [group.__name__ for group in command_groups()][:3]
+    ['_add_address_commands', '_add_dedupe_command', '_add_store_commands']
+    """
+    found = sorted(metadata.entry_points(group=ENTRY_POINT_GROUP), key=lambda ep: ep.name)
+    return [*COMMAND_GROUPS, *(ep.load() for ep in found)]
+
+
+#: The core's command groups: each adds its parsers to the ``addrmatch`` subparsers.
 COMMAND_GROUPS: tuple[Callable[[Any], None], ...] = (
     _add_address_commands,
     _add_dedupe_command,
     _add_store_commands,
-    lambda sub: __import__("addrmatch.boi.cli", fromlist=["register"]).register(sub),  # addrmatch boi (lazy)
 )
 
 
@@ -611,7 +589,7 @@ def build_parser() -> argparse.ArgumentParser:
     >>> build_parser().parse_args(["match", "12 Elm St", "12 Elm Street"]).b
     '12 Elm Street'
     """
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="addrmatch",
         parents=[common_options(suppress=False)],
         description="Every US postal address once: canonical forms, matching, dedupe of CSV files and an"
@@ -620,18 +598,10 @@ def build_parser() -> argparse.ArgumentParser:
         " 2 an error. Run `addrmatch COMMAND --help` for a command's options.",
     )
     parser.add_argument("--version", action="version", version=f"addrmatch {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for register in COMMAND_GROUPS:
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True, parser_class=ArgumentParser)
+    for register in command_groups():
         register(sub)
     return parser
-
-
-def _error_message(e: BaseException) -> str:
-    if isinstance(e, OSError) and e.filename is not None:
-        return f"{e.strerror or type(e).__name__}: {e.filename}"
-    if isinstance(e, sqlite3.Error):
-        return f"database error: {e}"
-    return str(e) or type(e).__name__
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -642,40 +612,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     ...
     0
     """
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    console = Console(out=sys.stdout, err=sys.stderr, quiet=args.quiet, verbose=args.verbose)
-    handler: Handler = args.handler
     try:
-        return handler(args, console)
+        parser = build_parser()
+        args = parser.parse_args(argv)
     except KeyboardInterrupt:
         print("addrmatch: interrupted", file=sys.stderr)
-        return 130
-    except BrokenPipeError:
-        # The reader went away (`addrmatch ... | head`): stop quietly.
-        with contextlib.suppress(OSError):
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-        return 141
-    except (CommandError, CSVInputError, AddressError, OSError, sqlite3.Error, UnicodeError) as e:
-        _report(e, console, internal=False)
-        return EXIT_ERROR
-    except Exception as e:
-        _report(e, console, internal=True)
-        return EXIT_ERROR
+        return EXIT_INTERRUPTED
+    _interrupts_raise()
+    console = Console(out=sys.stdout, err=sys.stderr, quiet=args.quiet, verbose=args.verbose)
+    handler: Handler = args.handler
+    return run_handler(handler, args, console, user_errors=(CSVInputError,))
 
 
-def _report(e: BaseException, console: Console, *, internal: bool) -> None:
-    with contextlib.suppress(OSError):
-        console.out.flush()
-    if console.verbose:
-        traceback.print_exception(type(e), e, e.__traceback__, file=console.err)
-    message = _error_message(e)
-    if internal:
-        message = f"internal error: {type(e).__name__}: {message}"
-        if not console.verbose:
-            message += " (run with --verbose for the traceback)"
-    print(f"addrmatch: error: {message}", file=console.err)
+def _interrupts_raise() -> None:
+    """From here on Ctrl-C raises KeyboardInterrupt, so that a command cleans
+    up (temporary files, transactions) before it exits with 130; until
+    here ``addrmatch.__main__`` exits at once (nothing to clean up yet)."""
+    if threading.current_thread() is not threading.main_thread():
+        return
+    current = signal.getsignal(signal.SIGINT)
+    if getattr(current, "__qualname__", "") == "_interrupted_while_starting":
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

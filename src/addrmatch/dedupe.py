@@ -34,17 +34,16 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import difflib
 import functools
 import heapq
-import io
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from addrmatch import _files
+from addrmatch._csvinput import CSVInputError, CSVRows, missing_cell, open_lines
 from addrmatch.address import Address
 from addrmatch.errors import AddressError
 from addrmatch.key import match_key
@@ -62,7 +61,6 @@ __all__ = [
     "dedupe_stream",
     "make_analyser",
     "one_line",
-    "open_csv",
     "write_atomically",
 ]
 
@@ -83,21 +81,6 @@ _PROGRESS_EVERY = 500
 
 #: ``progress(rows_done, bytes_read)``
 ProgressCallback = Callable[[int, int], None]
-
-
-class CSVInputError(ValueError):
-    """The CSV input cannot be used: a missing column, a malformed row, bad
-    encoding. ``line`` is the 1-based line number in the file, when known.
-
-    >>> str(CSVInputError("expected 3 fields, found 4", source="staff.csv", line=7))
-    'staff.csv, line 7: expected 3 fields, found 4'
-    """
-
-    def __init__(self, message: str, *, source: str = "", line: int | None = None) -> None:
-        where = source + (f", line {line}" if line is not None else "")
-        super().__init__(f"{where}: {message}" if where else message)
-        self.source = source
-        self.line = line
 
 
 @dataclass(frozen=True)
@@ -132,6 +115,15 @@ class AddressColumns:
         """True when any of city/state/zip columns is named."""
         return any(name is not None for name in (self.city, self.state, self.zip))
 
+    def indexes(self, rows: CSVRows) -> list[int | None]:
+        """Column positions for street, city, state, zip in ``rows``' header
+        (None when not used); a missing column is a :class:`CSVInputError`."""
+        options = ("--column", "--city-column", "--state-column", "--zip-column")
+        return [
+            None if name is None else rows.index(name, option=option)
+            for name, option in zip(self.names(), options, strict=True)
+        ]
+
     def cells(self, row: Sequence[str], indexes: Sequence[int | None]) -> tuple[str, str, str, str]:
         """The street, city, state and zip cells of a row ("" for a column not used)."""
         street, city, state, zip_ = (row[i] if i is not None else "" for i in indexes)
@@ -144,86 +136,9 @@ class AddressColumns:
             return cells[0]
         mapping = {"fullStreetAddress": cells[0]}
         for name, cell in zip(("city", "state", "zip"), cells[1:], strict=True):
-            if cell.strip():
+            if not missing_cell(cell):
                 mapping[name] = cell
         return mapping
-
-
-class CSVRows:
-    """Strict row-by-row reader of a CSV file with a header.
-
-    Iterating yields ``(line, row)``: the 1-based line where the row starts
-    and its fields. A row with the wrong number of fields, an encoding error
-    or a CSV syntax error raises :class:`CSVInputError` naming the line.
-    ``indexes(columns)`` resolves :class:`AddressColumns` against the header.
-
-    >>> rows = CSVRows(io.StringIO("id,address\\n1,4321 Main St\\n\\n2,12 Elm St\\n"), source="x.csv")
-    >>> rows.header
-    ['id', 'address']
-    >>> list(rows)
-    [(2, ['1', '4321 Main St']), (4, ['2', '12 Elm St'])]
-    """
-
-    def __init__(self, stream: TextIO, *, source: str = "<input>") -> None:
-        self.source = source
-        self._reader = csv.reader(stream, strict=True)
-        self._last_line = 0
-        header = self._next()
-        if header is None:
-            raise CSVInputError("the file is empty (a header row is needed)", source=source)
-        self.header: list[str] = [name.strip() for name in header[1]]
-        self.header_line = header[0]
-
-    def _next(self) -> tuple[int, list[str]] | None:
-        while True:
-            start = self._last_line + 1
-            try:
-                row = next(self._reader)
-            except StopIteration:
-                return None
-            except csv.Error as e:
-                raise CSVInputError(f"malformed CSV: {e}", source=self.source, line=start) from e
-            except UnicodeDecodeError as e:
-                raise CSVInputError(
-                    f"the file is not {e.encoding} text ({e.reason}); try --encoding latin-1",
-                    source=self.source,
-                    line=start,
-                ) from e
-            self._last_line = self._reader.line_num
-            if row:  # a blank line is no row
-                return start, row
-
-    def __iter__(self) -> Iterator[tuple[int, list[str]]]:
-        width = len(self.header)
-        while (item := self._next()) is not None:
-            line, row = item
-            if len(row) != width:
-                raise CSVInputError(
-                    f"malformed row: expected {width} fields like the header, found {len(row)}"
-                    " (a stray comma or an unclosed quote?)",
-                    source=self.source,
-                    line=line,
-                )
-            yield item
-
-    def index(self, name: str) -> int:
-        """The position of column ``name``; a clear error (with a suggestion)
-        when it is missing or appears twice."""
-        found = [i for i, h in enumerate(self.header) if h == name]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise CSVInputError(
-                f"column {name!r} appears {len(found)} times in the header", source=self.source
-            )
-        close = difflib.get_close_matches(name, self.header, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        columns = ", ".join(self.header)
-        raise CSVInputError(f"no column {name!r}.{hint} The header has: {columns}", source=self.source)
-
-    def indexes(self, columns: AddressColumns) -> list[int | None]:
-        """Column positions for street, city, state, zip (None when not used)."""
-        return [None if name is None else self.index(name) for name in columns.names()]
 
 
 @dataclass(frozen=True)
@@ -307,7 +222,7 @@ def make_analyser(columns: AddressColumns) -> Callable[[tuple[str, str, str, str
 
 
 def dedupe_stream(
-    infile: TextIO,
+    infile: Iterable[str],
     outfile: TextIO,
     columns: AddressColumns,
     *,
@@ -315,13 +230,17 @@ def dedupe_stream(
     top: int = 10,
     progress: ProgressCallback | None = None,
     position: Callable[[], int] | None = None,
+    delimiter: str | None = None,
 ) -> DedupeSummary:
-    """Dedupe CSV text from ``infile`` into ``outfile``, row by row.
+    """Dedupe CSV text from ``infile`` (a text file or any iterable of
+    lines) into ``outfile``, row by row.
 
-    ``progress(rows_done, position())`` is called every few hundred rows
-    (``position`` defaults to the row count). Raises :class:`CSVInputError`
-    for a missing column or a malformed row.
+    ``delimiter=None`` finds the input's delimiter from its header line; the
+    output uses the same one. ``progress(rows_done, position())`` is called
+    every few hundred rows (``position`` defaults to the row count). Raises
+    :class:`CSVInputError` for a missing column or a malformed row.
 
+    >>> import io
     >>> out = io.StringIO()
     >>> text = "name,address\\nAnn,4321 North Lexington Avenue\\nBob,4321 n lexington ave.\\nCy,12 Elm St\\n"
     >>> s = dedupe_stream(io.StringIO(text), out, AddressColumns("address"))
@@ -330,8 +249,8 @@ def dedupe_stream(
     >>> [line.split(",")[2] for line in out.getvalue().splitlines()]
     ['address_id', '1', '1', '2']
     """
-    rows = CSVRows(infile, source=source)
-    indexes = rows.indexes(columns)
+    rows = CSVRows(infile, source=source, delimiter=delimiter)
+    indexes = columns.indexes(rows)
     clash = [name for name in ADDED_COLUMNS if name in rows.header]
     if clash:
         raise CSVInputError(
@@ -343,7 +262,7 @@ def dedupe_stream(
     # match_key -> [address_id, rows, canonical one-line text]; one entry per distinct address.
     groups: dict[str, list[Any]] = {}
     summary = DedupeSummary()
-    writer = csv.writer(outfile, lineterminator="\n")
+    writer = csv.writer(outfile, delimiter=rows.delimiter, lineterminator="\n")
     writer.writerow([*rows.header, *ADDED_COLUMNS])
     empty_place = ("",) * 4
     count = 0
@@ -385,27 +304,6 @@ def dedupe_stream(
     return summary
 
 
-def open_csv(path: str | os.PathLike[str], encoding: str = "utf-8-sig") -> tuple[TextIO, Callable[[], int]]:
-    """Open a CSV file for :class:`CSVRows`; also return a function giving the
-    number of bytes read so far (for a progress bar). Close the text stream.
-
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "a.csv"
-    >>> _ = p.write_text("address\\n12 Elm St\\n")
-    >>> text, position = open_csv(p)
-    >>> with text:
-    ...     rows = list(CSVRows(text))
-    >>> rows
-    [(2, ['12 Elm St'])]
-    """
-    binary = open(path, "rb")  # noqa: SIM115 -- closed with the text wrapper
-    try:
-        return io.TextIOWrapper(binary, encoding=encoding, newline=""), binary.tell
-    except BaseException:
-        binary.close()
-        raise
-
-
 @contextlib.contextmanager
 def write_atomically(
     output_path: str | os.PathLike[str], *, source: str | os.PathLike[str] | None = None, mode: int = 0o644
@@ -442,6 +340,7 @@ def dedupe_csv(
     columns: AddressColumns,
     *,
     encoding: str = "utf-8-sig",
+    delimiter: str | None = None,
     top: int = 10,
     progress: ProgressCallback | None = None,
 ) -> DedupeSummary:
@@ -457,10 +356,16 @@ def dedupe_csv(
     1
     """
     source = os.fspath(input_path)
-    infile, position = open_csv(source, encoding)
-    with infile, write_atomically(output_path, source=source) as outfile:
+    with open_lines(source, encoding) as lines, write_atomically(output_path, source=source) as outfile:
         summary = dedupe_stream(
-            infile, outfile, columns, source=source, top=top, progress=progress, position=position
+            lines,
+            outfile,
+            columns,
+            source=source,
+            top=top,
+            progress=progress,
+            position=lines.position,
+            delimiter=delimiter,
         )
     summary.output = os.fspath(output_path)
     return summary

@@ -1,4 +1,4 @@
-"""``addrmatch boi ...``: the staff module's commands (registered in :data:`addrmatch.cli.COMMAND_GROUPS`).
+"""``addrmatch boi ...``: the staff module's commands (registered through the ``addrmatch.commands`` entry point).
 
 ::
 
@@ -34,7 +34,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import csv
 import getpass
 import json
 import os
@@ -44,13 +43,22 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from addrmatch._files import remove_database, write_atomically
+from addrmatch._cli_common import (
+    EXIT_NO,
+    EXIT_OK,
+    CommandError,
+    Console,
+    common_options,
+    read_json,
+    write_private,
+)
+from addrmatch._csvinput import CSVInputError, CSVRows, open_lines
+from addrmatch._files import remove_database
 from addrmatch.boi.campus import Campus
 from addrmatch.boi.db import transaction
 from addrmatch.boi.errors import BOIError
 from addrmatch.boi.report import Report
 from addrmatch.boi.schema import STAFF_DEMOGRAPHICS
-from addrmatch.cli import EXIT_NO, EXIT_OK, CommandError, Console, common_options
 
 __all__ = ["CSV_COLUMNS", "read_hr_file", "register"]
 
@@ -117,11 +125,7 @@ def read_hr_file(path: str, *, format: str | None = None) -> tuple[list[dict[str
 
 
 def _read_json(path: str) -> tuple[list[dict[str, Any]], list[str]]:
-    with open(path, encoding="utf-8-sig") as handle:
-        try:
-            data = json.load(handle)
-        except json.JSONDecodeError as exc:
-            raise CommandError(f"{path}: not valid JSON: {exc}") from None
+    data = read_json(path)
     if isinstance(data, dict) and isinstance(data.get("staffMembers"), list):
         data = data["staffMembers"]
     if not isinstance(data, list):
@@ -133,47 +137,45 @@ def _read_json(path: str) -> tuple[list[dict[str, Any]], list[str]]:
 
 
 def _read_csv(path: str) -> tuple[list[dict[str, Any]], list[str]]:
-    with open(path, encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, strict=True)
-        try:
-            header = next(reader)
-        except StopIteration:
-            raise CommandError(f"{path}: the file is empty (expected a header row)") from None
-        except csv.Error as exc:
-            raise CommandError(f"{path}, line 1: {exc}") from None
-        names = []
-        unknown = []
-        for cell in header:
-            name = _HEADER.get(_fold_header(cell))
-            if name is None:
-                unknown.append(cell)
-            names.append(name)
-        if unknown:
-            known = ", ".join(c for part in CSV_COLUMNS.values() for c in part)
-            raise CommandError(f"{path}: unknown column(s) {', '.join(map(repr, unknown))} (known: {known})")
-        if "staffNumber" not in names:
-            raise CommandError(f"{path}: no staffNumber column (the HR staff number matches Campus staff)")
-        records: dict[str, dict[str, Any]] = {}
-        loose: list[tuple[dict[str, Any], str]] = []
-        where: dict[str, str] = {}
-        try:
-            for row in reader:
-                line = reader.line_num
-                if not any(cell.strip() for cell in row):
-                    continue
-                if len(row) != len(names):
-                    raise CommandError(f"{path}, line {line}: expected {len(names)} fields, found {len(row)}")
-                cells = {n: c.strip() for n, c in zip(names, row, strict=True) if n and c.strip()}
-                number = cells.get("staffNumber")
-                if number is None:
-                    record: dict[str, Any] = {}
-                    loose.append((record, f"line {line}"))
-                else:
-                    record = records.setdefault(number, {})
-                    where.setdefault(number, f"line {line}")
-                _merge_row(record, cells)
-        except csv.Error as exc:
-            raise CommandError(f"{path}, line {reader.line_num}: {exc}") from None
+    try:
+        with open_lines(path) as lines:
+            return _csv_records(CSVRows(lines, source=path))
+    except CSVInputError as exc:
+        raise CommandError(str(exc)) from None
+
+
+def _csv_records(reader: CSVRows) -> tuple[list[dict[str, Any]], list[str]]:
+    """Staff records from the rows of an HR CSV file (see the module docstring).
+    Only an empty cell is "not sent" here: ``NA`` or ``Null`` can be a real
+    name."""
+    path = reader.source
+    names = []
+    unknown = []
+    for cell in reader.header:
+        name = _HEADER.get(_fold_header(cell))
+        if name is None:
+            unknown.append(cell)
+        names.append(name)
+    if unknown:
+        known = ", ".join(c for part in CSV_COLUMNS.values() for c in part)
+        raise CommandError(f"{path}: unknown column(s) {', '.join(map(repr, unknown))} (known: {known})")
+    if "staffNumber" not in names:
+        raise CommandError(f"{path}: no staffNumber column (the HR staff number matches Campus staff)")
+    records: dict[str, dict[str, Any]] = {}
+    loose: list[tuple[dict[str, Any], str]] = []
+    where: dict[str, str] = {}
+    for line, row in reader:
+        if not any(cell.strip() for cell in row):
+            continue
+        cells = {n: c.strip() for n, c in zip(names, row, strict=True) if n and c.strip()}
+        number = cells.get("staffNumber")
+        if number is None:
+            record: dict[str, Any] = {}
+            loose.append((record, f"line {line}"))
+        else:
+            record = records.setdefault(number, {})
+            where.setdefault(number, f"line {line}")
+        _merge_row(record, cells)
     out = [(r, where[n]) for n, r in records.items()] + loose
     return [r for r, _ in out], [w for _, w in out]
 
@@ -237,18 +239,8 @@ def _write_report(report: Report, args: argparse.Namespace, console: Console) ->
         if not text.endswith("\n"):
             console.out.write("\n")
         return None
-    _write_private(args.output, text)
+    write_private(args.output, text)
     return str(args.output)
-
-
-def _write_private(path: str, text: str) -> None:
-    """Write ``text`` to ``path`` whole or not at all, owner-only (0o600): a
-    report holds personal data (names, staff numbers)."""
-    try:
-        with write_atomically(path, mode=0o600) as handle:
-            handle.write(text)
-    except IsADirectoryError:
-        raise CommandError(f"the output {path!r} is a directory") from None
 
 
 def _started_by(args: argparse.Namespace) -> str:
