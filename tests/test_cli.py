@@ -538,7 +538,7 @@ def test_outputs_are_written_atomically_without_touching_the_umask(
     out.write_text("old output")
     dedupe_csv(source, out, AddressColumns("address"))
     assert read_csv(out)[0]["address_id"] == "1"
-    assert os.stat(out).st_mode & 0o777 == 0o644
+    assert os.stat(out).st_mode & 0o777 == 0o600  # names and home addresses: owner-only (issue 9)
     private = tmp_path / "private.txt"
     with _files.write_atomically(private) as handle:
         handle.write("secret")
@@ -663,3 +663,85 @@ def test_boi_reads_hr_csv_with_the_shared_reader(tmp_path: Path) -> None:
     with pytest.raises(Exception, match="line 2002") as caught:
         read_hr_file(str(bad))
     assert "utf-8" in str(caught.value)
+
+
+# --------------------------------------------------------------------------
+# hostile and odd input (issue 9, items 6 and 7)
+
+
+def test_dedupe_output_is_owner_only_under_any_umask(tmp_path: Path) -> None:
+    """Reproduction: `addrmatch dedupe -o` wrote names and home addresses 0644."""
+    source = write(tmp_path / "staff.csv", STAFF)
+    for umask in (0o022, 0o077, 0o000):
+        out = tmp_path / f"out-{umask:o}.csv"
+        old = os.umask(umask)  # the subprocess inherits it
+        try:
+            result = run("dedupe", str(source), "--column", "address", "-o", str(out))
+        finally:
+            os.umask(old)
+        assert result.returncode == 0, result.stderr
+        assert os.stat(out).st_mode & 0o777 == 0o600, (oct(umask), oct(os.stat(out).st_mode))
+
+
+def test_bad_encoding_is_one_line_naming_it(tmp_path: Path) -> None:
+    source = write(tmp_path / "staff.csv", STAFF)
+    assert_clean_error(
+        run("dedupe", str(source), "--column", "address", "--encoding", "nope"), "'nope'", "encoding"
+    )
+    assert_clean_error(run("dedupe", str(source), "--column", "address", "--encoding", "rot13"), "'rot13'")
+    assert_clean_error(
+        run("load", str(tmp_path / "a.db"), str(source), "--column", "address", "--encoding", "x" * 5000),
+        "encoding",
+    )
+    assert not (tmp_path / "a.db").exists()
+
+
+def test_hostile_json_is_one_line_naming_the_problem(tmp_path: Path) -> None:
+    """Reproductions: deeply nested JSON (RecursionError) and a 5,000-digit number gave "internal error"."""
+    db = tmp_path / "district.db"
+    genders = write(tmp_path / "genders.csv", "code,name\nM,Male\n")
+    assert run("boi", "load-reference", str(db), "--genders", str(genders)).returncode == 0
+    deep = write(tmp_path / "deep.json", "[" * 100_000 + "]" * 100_000)
+    line = assert_clean_error(run("boi", "validate", str(db), str(deep)), "deep.json", "nested too deeply")
+    assert "internal error" not in line
+    big = write(tmp_path / "big.json", '[{"staffNumber": ' + "9" * 5000 + "}]")
+    line = assert_clean_error(run("boi", "validate", str(db), str(big)), "big.json", "4,300 digits")
+    assert "internal error" not in line
+
+
+def test_a_5000_digit_option_value_is_one_short_line(tmp_path: Path) -> None:
+    number = "9" * 5000
+    for args in (
+        ("search", str(tmp_path / "x.db"), "12 Elm St", "--limit", number),
+        ("dedupe", "--example", "--top", "x" + number),
+    ):
+        result = run(*args)
+        line = assert_clean_error(result, "--")
+        assert len(line) < 300, line
+        assert "5,001 characters" in line or "5,000 characters" in line
+
+
+def _interrupt_after(delay: float, *args: str) -> subprocess.CompletedProcess[str]:
+    import signal
+    import time
+
+    proc = subprocess.Popen([str(SCRIPT), *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGINT)
+    out, err = proc.communicate(timeout=60)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out, err)
+
+
+@pytest.mark.parametrize("delay", [0.05, 0.12, 0.2, 0.3, 0.45, 1.5])
+def test_ctrl_c_prints_no_traceback_and_leaves_nothing(tmp_path: Path, delay: float) -> None:
+    """Reproduction: Ctrl-C in the first ~0.3 s printed a traceback from inside an
+    import. At any moment -- starting up, or running -- Ctrl-C is one line,
+    exit 130, and no output or temporary file is left."""
+    source = write(tmp_path / "big.csv", "address\n" + "".join(f"{n} Elm St\n" for n in range(1, 200_000)))
+    out = tmp_path / "out.csv"
+    result = _interrupt_after(delay, "dedupe", str(source), "--column", "address", "-o", str(out))
+    assert "Traceback" not in result.stderr, result.stderr
+    if result.returncode != -2:  # a signal before Python's own start-up ends the process silently
+        assert result.returncode == 130, (result.returncode, result.stderr)
+        assert result.stderr.strip().splitlines()[-1] == "addrmatch: interrupted"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv"]

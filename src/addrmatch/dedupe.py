@@ -306,12 +306,13 @@ def dedupe_stream(
 
 @contextlib.contextmanager
 def write_atomically(
-    output_path: str | os.PathLike[str], *, source: str | os.PathLike[str] | None = None, mode: int = 0o644
+    output_path: str | os.PathLike[str], *, source: str | os.PathLike[str] | None = None, mode: int = 0o600
 ) -> Iterator[TextIO]:
     """Yield a text stream whose content replaces ``output_path`` only when the
     ``with`` block succeeds: it is a temporary file in the same directory,
-    renamed into place at the end (with ``mode``, default 0o644: readable,
-    writable by its owner only) and deleted on any error. Refuses to
+    renamed into place at the end (with ``mode``, default 0o600: readable
+    and writable by its owner only, whatever the umask, since the rows hold
+    names and home addresses) and deleted on any error. Refuses to
     overwrite ``source`` (the input) or a directory.
 
     >>> import tempfile, pathlib
