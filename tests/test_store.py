@@ -20,6 +20,7 @@ from addrmatch import (
     normalize,
 )
 from addrmatch import _store_schema as schema
+from addrmatch.errors import NotOurDatabaseError
 from addrmatch.store import AmbiguousAddressError
 
 BLAINE = {"city": "Blaine", "state": "MN", "zip": "55123"}
@@ -514,8 +515,11 @@ def test_a_foreign_addresses_table_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     with sqlite3.connect(path) as conn:
         conn.execute("CREATE TABLE addresses (id INTEGER PRIMARY KEY, line TEXT)")
-    with pytest.raises(schema.SchemaVersionError, match="match_key"):
+    # A foreign table is not a schema version: NotOurDatabaseError (was SchemaVersionError, which
+    # now means only "written by a newer addrmatch"); both are DatabaseErrors naming the path.
+    with pytest.raises(NotOurDatabaseError, match="'addresses'") as info:
         AddressStore(path)
+    assert info.value.path == str(path)
 
 
 def test_migrations_run_in_order_and_record_the_version(

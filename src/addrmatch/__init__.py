@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:  # the same names, for type checkers and editors
     from addrmatch.address import Address
     from addrmatch.canonical import canonicalize
-    from addrmatch.errors import AddressError, ConflictingFieldsError, POBoxError, UnparseableAddressError
+    from addrmatch.errors import (
+        AddressError,
+        ConflictingFieldsError,
+        DatabaseError,
+        POBoxError,
+        UnparseableAddressError,
+    )
     from addrmatch.key import Explanation, FieldComparison, explain, match_key
     from addrmatch.normalize import normalize
     from addrmatch.parse import ParseResult, parse, parse_details
@@ -37,6 +43,7 @@ _HOME: dict[str, str] = {
     "AddressStore": "store",
     "Candidate": "store",
     "ConflictingFieldsError": "errors",
+    "DatabaseError": "errors",
     "Explanation": "key",
     "FieldComparison": "key",
     "POBoxError": "errors",
@@ -57,6 +64,7 @@ __all__ = [
     "AddressStore",
     "Candidate",
     "ConflictingFieldsError",
+    "DatabaseError",
     "Explanation",
     "FieldComparison",
     "POBoxError",

@@ -25,6 +25,10 @@ Tables (plain names, readable in the ``sqlite3`` shell and ``sqlite-utils``):
 ``addrmatch_meta``
     ``name``/``value`` pairs; ``store_schema_version`` is the schema version.
 
+Opening: :func:`schema` describes these tables to the open routine
+(:func:`addrmatch._database.open_database`), which checks a file before
+anything is written to it.
+
 Migrations: :data:`MIGRATIONS` maps a version ``n`` to the function that
 turns a version-``n`` database into version ``n + 1``; :func:`ensure_schema`
 runs the missing ones in order, in the caller's write transaction.
@@ -37,6 +41,9 @@ from collections.abc import Callable
 
 import sqlite_utils
 
+from addrmatch._database import Schema, file_of
+from addrmatch.errors import NotOurDatabaseError, SchemaVersionError
+
 __all__ = [
     "ADDRESS_COLUMNS",
     "MIGRATIONS",
@@ -44,6 +51,7 @@ __all__ = [
     "SchemaVersionError",
     "ensure_schema",
     "read_version",
+    "schema",
 ]
 
 #: The version this code writes and reads.
@@ -70,8 +78,23 @@ ADDRESS_COLUMNS: tuple[str, ...] = (
 )
 
 
-class SchemaVersionError(RuntimeError):
-    """The database was written by a newer addrmatch (a schema version this code does not know)."""
+#: The tables the store creates.
+TABLES = frozenset({"addresses", "address_street_grams", _META})
+
+
+def schema() -> Schema:
+    """The store's tables for the open routine, at the current :data:`SCHEMA_VERSION`.
+
+    >>> schema().meta_table
+    'addrmatch_meta'
+    """
+    return Schema(
+        "address store",
+        _META,
+        f"SELECT value FROM {_META} WHERE name = '{_VERSION_NAME}'",
+        SCHEMA_VERSION,
+        TABLES,
+    )
 
 
 def _create_v1(conn: sqlite3.Connection) -> None:
@@ -117,11 +140,7 @@ MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
 
 def read_version(conn: sqlite3.Connection) -> int:
     """The schema version recorded in the database; 0 when there is no store schema yet."""
-    row = conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (_META,)).fetchone()
-    if row is None:
-        return 0
-    row = conn.execute(f"SELECT value FROM {_META} WHERE name = ?", (_VERSION_NAME,)).fetchone()
-    return int(row[0]) if row else 0
+    return schema().read_version(conn)
 
 
 def ensure_schema(conn: sqlite3.Connection, *, target: int | None = None) -> int:
@@ -134,24 +153,28 @@ def ensure_schema(conn: sqlite3.Connection, *, target: int | None = None) -> int
     version = read_version(conn)
     if version > target:
         raise SchemaVersionError(
+            file_of(conn),
             f"{_META}.{_VERSION_NAME}: the database has address store schema version {version}, "
-            f"this addrmatch reads up to version {target}; upgrade addrmatch"
+            f"this addrmatch reads up to version {target}; upgrade addrmatch",
         )
     if version == target:
         return version
     if version == 0:
         cols = {r[1] for r in conn.execute("PRAGMA table_info(addresses)")}
         if cols and "match_key" not in cols:
-            raise SchemaVersionError(
+            raise NotOurDatabaseError(
+                file_of(conn),
                 "addresses: the database already has an addresses table that is not an address store's"
-                " (no match_key column); use another database file"
+                " (no match_key column); use another database file",
             )
         _create_v1(conn)
         version = 1
     while version < target:
         migrate = MIGRATIONS.get(version)
         if migrate is None:
-            raise SchemaVersionError(f"{_META}.{_VERSION_NAME}: no migration from version {version}")
+            raise SchemaVersionError(
+                file_of(conn), f"{_META}.{_VERSION_NAME}: no migration from version {version}"
+            )
         migrate(conn)
         version += 1
     conn.execute(

@@ -12,8 +12,13 @@ from collections.abc import Iterable
 __all__ = [
     "AddressError",
     "ConflictingFieldsError",
+    "DatabaseError",
+    "NotOurDatabaseError",
     "POBoxError",
+    "ReadOnlyDatabaseError",
+    "SchemaVersionError",
     "UnparseableAddressError",
+    "UnreadableDatabaseError",
 ]
 
 
@@ -70,3 +75,56 @@ class UnparseableAddressError(AddressError):
     ) -> None:
         super().__init__(message, fields=fields)
         self.text = text
+
+
+class DatabaseError(AddressError):
+    """A database file that addrmatch cannot use as asked; ``path`` names it
+    (None for a connection the caller opened) and the message says why.
+
+    Raised by :class:`~addrmatch.AddressStore` and ``addrmatch.boi.Campus``
+    when they open a database, before anything is written to it.
+
+    >>> e = UnreadableDatabaseError("/tmp/x.db", "is a directory, not a database file")
+    >>> (str(e), e.path, e.rule, isinstance(e, DatabaseError))
+    ("'/tmp/x.db': is a directory, not a database file", '/tmp/x.db', 'unreadable', True)
+    """
+
+    rule = "database"
+
+    def __init__(self, path: str | None, problem: str) -> None:
+        where = repr(path) if path else "the database"
+        super().__init__(f"{where}: {problem}", fields=("database",))
+        self.path = path
+        self.problem = problem
+
+
+class UnreadableDatabaseError(DatabaseError):
+    """The file cannot be read as an SQLite database: it is missing (when it
+    must exist), a directory, not readable, not SQLite, or corrupt."""
+
+    rule = "unreadable"
+
+
+class NotOurDatabaseError(DatabaseError):
+    """The SQLite file belongs to another application: it holds tables but no
+    addrmatch schema, or a table addrmatch would create (``addresses``) that
+    is not addrmatch's. Nothing is written to it."""
+
+    rule = "not-ours"
+
+
+class SchemaVersionError(DatabaseError, RuntimeError):
+    """The database was written by a newer addrmatch (a schema version this
+    code does not know). Also a ``RuntimeError``, as it was before it became a
+    :class:`DatabaseError`."""
+
+    rule = "schema-version"
+
+
+class ReadOnlyDatabaseError(DatabaseError):
+    """A writing call on a database opened read-only (the file or its
+    directory is not writable, or ``read_only=True`` was asked), or a
+    read-only database that would need writing to be opened (no schema yet,
+    an older schema version to migrate)."""
+
+    rule = "read-only"

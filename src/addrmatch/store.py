@@ -60,27 +60,24 @@ import gc
 import multiprocessing
 import sqlite3
 import threading
-import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence, Sized
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import closing, contextmanager
+from contextlib import AbstractContextManager, closing, contextmanager, suppress
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from itertools import islice
 from operator import itemgetter
-from pathlib import Path
 from typing import Any, Literal, Protocol
-
-import sqlite_utils
 
 from addrmatch import _store_schema as schema
 from addrmatch import _store_search as search_
-from addrmatch._files import create_private
+from addrmatch._database import Target, atomic, open_database, use_wal
+from addrmatch._files import remove_database
 from addrmatch._keyfold import key_from_parts
 from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
-from addrmatch.errors import AddressError
+from addrmatch.errors import AddressError, ReadOnlyDatabaseError
 from addrmatch.key import key_of
 from addrmatch.normalize import AddressInput, normalize, to_address
 from addrmatch.tables import TABLES
@@ -94,8 +91,6 @@ __all__ = [
 
 How = Literal["exact", "reparse", "partial", "created"]
 OnAmbiguous = Literal["create", "oldest", "raise"]
-#: What ``AddressStore(...)`` opens: a path, ":memory:", or an open database.
-Target = str | Path | sqlite3.Connection | sqlite_utils.Database
 #: ``progress(done, total)``: values handled so far, and their number when known.
 ProgressCallback = Callable[[int, int | None], None]
 
@@ -690,22 +685,6 @@ def _bulk_gc() -> Iterator[None]:
                 gc.enable()
 
 
-def _wal_mode(conn: sqlite3.Connection, timeout: float) -> None:
-    """Switch a file database to WAL. The switch needs the database to
-    itself, so when several processes open a new file at once it is retried
-    (the busy handler does not cover it) until another one has done it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
-                conn.execute("PRAGMA journal_mode = WAL")
-            return
-        except sqlite3.OperationalError as e:
-            if "locked" not in str(e) or time.monotonic() > deadline:
-                raise
-            time.sleep(0.02)
-
-
 # ---------------------------------------------------------------------------
 # the store
 
@@ -717,6 +696,19 @@ class AddressStore:
     ``sqlite3.Connection`` / ``sqlite_utils.Database`` (the caller keeps
     ownership of those: :meth:`close` does not close them). The schema is
     created on first use; WAL mode is switched on for file databases.
+
+    A path is checked before anything is written to it
+    (:mod:`addrmatch._database`): a directory, a file that is not SQLite or
+    is corrupt, another application's database, or a newer schema raise a
+    :class:`~addrmatch.errors.DatabaseError` naming the path and the problem,
+    and leave the file as it was. A file created here is owner-only (0o600).
+    ``read_only``: None (default) opens a file read-only when the file or
+    its directory is not writable, True always, False refuses such a file;
+    a read-only store answers :meth:`find`, :meth:`search`, :meth:`get`,
+    ``len`` and :meth:`duplicates`, and its writing calls (:meth:`resolve`,
+    :meth:`add_many`, :meth:`import_rows`) raise
+    :class:`~addrmatch.errors.ReadOnlyDatabaseError`. ``create=False``
+    requires the file to exist.
     ``on_ambiguous`` is the partial tier's policy (module docstring);
     ``timeout`` is how long a writer waits for another one (seconds, only for
     databases the store opens itself).
@@ -740,48 +732,43 @@ class AddressStore:
         *,
         on_ambiguous: OnAmbiguous = "create",
         timeout: float = 60.0,
+        read_only: bool | None = None,
+        create: bool = True,
     ) -> None:
         if on_ambiguous not in ("create", "oldest", "raise"):
             raise ValueError(f"on_ambiguous: expected 'create', 'oldest' or 'raise', got {on_ambiguous!r}")
         self.on_ambiguous: OnAmbiguous = on_ambiguous
-        self._owned = False
-        if isinstance(target, sqlite_utils.Database):
-            conn = target.conn
-        elif isinstance(target, sqlite3.Connection):
-            conn = target
-        elif isinstance(target, (str, Path)):
-            if str(target) != ":memory:" and not str(target).startswith("file:"):
-                create_private(target)  # a new store holds home addresses: owner-only (0o600)
-            conn = sqlite3.connect(
-                str(target), timeout=timeout, isolation_level=None, check_same_thread=False
-            )
-            self._owned = True
-        else:
-            raise TypeError(
-                f"target: expected a path, ':memory:', a sqlite3.Connection or a sqlite_utils.Database, "
-                f"got {type(target).__name__}"
-            )
+        db = open_database(target, [schema.schema()], create=create, read_only=read_only, timeout=timeout)
+        conn = db.conn
         self._conn = conn
+        self._owned = db.owned
+        #: True when the database was opened read-only: writing calls raise
+        #: :class:`~addrmatch.errors.ReadOnlyDatabaseError`.
+        self.read_only: bool = db.read_only
         self._lock = threading.RLock()
-        self.path: str | None = self._file_name()
-        if self._owned:
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA temp_store = MEMORY")
-            conn.execute("PRAGMA cache_size = -65536")
-            conn.execute("PRAGMA mmap_size = 1073741824")
-        if self.path and not conn.in_transaction:
-            _wal_mode(conn, timeout)
+        self.path: str | None = db.path
         self._live = _Live(conn)
-        with self._write():
-            self.schema_version: int = schema.ensure_schema(conn)
+        try:
+            if self._owned:
+                conn.execute("PRAGMA temp_store = MEMORY")
+                conn.execute("PRAGMA cache_size = -65536")
+                conn.execute("PRAGMA mmap_size = 1073741824")
+            elif self.path and not conn.in_transaction:
+                with suppress(ReadOnlyDatabaseError):  # a caller's read-only connection stays as it is
+                    use_wal(conn, self.path, timeout)
+            version = db.versions[schema.schema().meta_table]
+            if version != schema.SCHEMA_VERSION:
+                with atomic(conn):
+                    version = schema.ensure_schema(conn)
+            self.schema_version: int = version
+        except BaseException:
+            if self._owned:
+                conn.close()
+                if db.created and self.path:
+                    remove_database(self.path)
+            raise
 
     # -- plumbing -----------------------------------------------------------
-
-    def _file_name(self) -> str | None:
-        for _, name, file in self._conn.execute("PRAGMA database_list"):
-            if name == "main":
-                return file or None
-        return None
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -802,30 +789,12 @@ class AddressStore:
     def __repr__(self) -> str:
         return f"AddressStore({self.path or ':memory:'!r})"
 
-    @contextmanager
-    def _write(self) -> Iterator[sqlite3.Connection]:
-        """One write transaction: ``BEGIN IMMEDIATE`` (or a savepoint inside
-        the caller's open transaction); rolled back on any error."""
-        conn = self._conn
-        if conn.in_transaction:
-            conn.execute("SAVEPOINT addrmatch_store")
-            try:
-                yield conn
-            except BaseException:
-                if conn.in_transaction:
-                    conn.execute("ROLLBACK TO addrmatch_store")
-                    conn.execute("RELEASE addrmatch_store")
-                raise
-            conn.execute("RELEASE addrmatch_store")
-            return
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield conn
-        except BaseException:
-            if conn.in_transaction:
-                conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
+    def _write(self, call: str) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction (:func:`addrmatch._database.atomic`): ``BEGIN
+        IMMEDIATE``, or a savepoint inside the caller's open transaction."""
+        if self.read_only:
+            raise ReadOnlyDatabaseError(self.path, f"was opened read-only; {call} writes to it")
+        return atomic(self._conn)
 
     def _insert(self, conn: sqlite3.Connection, values: Sequence[tuple[Any, ...]]) -> None:
         # In key order: the key index (the largest) is then written page by page.
@@ -898,6 +867,8 @@ class AddressStore:
         >>> (r.id, r.how)
         (1, 'reparse')
         """
+        if self.read_only:
+            raise ReadOnlyDatabaseError(self.path, "was opened read-only; resolve may write to it (use find)")
         inp = _prepare(value)
         with self._lock:
             found = _match(inp, self._live)
@@ -905,7 +876,7 @@ class AddressStore:
                 return found
             if found and self.on_ambiguous != "create":
                 return self._settle(found, inp)
-            with self._write() as conn:
+            with self._write("resolve") as conn:
                 # Another writer may have stored it since the lookup: look again under the lock.
                 found = _match(inp, self._live)
                 if isinstance(found, Resolution):
@@ -990,8 +961,9 @@ class AddressStore:
             raise ValueError(f"batch_size: must be at least 1, got {batch_size}")
         total = len(values) if isinstance(values, Sized) else None
         ids: list[int] = []
+        write = self._write("add_many")
         prepared = _Prepared(values, batch_size, workers)
-        with self._lock, closing(prepared), _bulk_gc(), self._write() as conn:
+        with self._lock, closing(prepared), _bulk_gc(), write as conn:
             next_id = self._next_id(conn)
             for inputs in prepared:
                 batch = _Batch(conn)
@@ -1042,8 +1014,9 @@ class AddressStore:
             raise ValueError(f"batch_size: must be at least 1, got {batch_size}")
         total = len(values) if isinstance(values, Sized) else None
         ids: list[int] = []
+        write = self._write("import_rows")
         prepared = _Prepared(values, batch_size, workers)
-        with self._lock, closing(prepared), _bulk_gc(), self._write() as conn:
+        with self._lock, closing(prepared), _bulk_gc(), write as conn:
             next_id = self._next_id(conn)
             for inputs in prepared:
                 rows = [(inp, *inp.reparsed()) for inp in inputs]

@@ -18,11 +18,13 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
+from addrmatch._database import connection_of
 from addrmatch.boi import errorlog, household, notifications, positions, preferences, reference, staff
-from addrmatch.boi.db import Ctx, create_schema, open_database, restrict_permissions, transaction
+from addrmatch.boi.db import Ctx, create_schema, open_database, transaction
 from addrmatch.boi.errors import BOIError, NotFoundError, ReadOnlyError, ValidationError
 from addrmatch.boi.masking import MaskedRecord, scrub_exception, sensitive_values
 from addrmatch.boi.schema import check_date, clean_household, clean_position, clean_staff
+from addrmatch.errors import DatabaseError
 from addrmatch.store import AddressStore
 
 if TYPE_CHECKING:
@@ -86,17 +88,7 @@ class Campus:
     ) -> None:
         self._path: str | None = None
         self._owns = False
-        created = False
-        inner = getattr(database, "conn", None)  # a sqlite_utils.Database
-        if isinstance(database, sqlite3.Connection):
-            conn = database
-        elif isinstance(inner, sqlite3.Connection):
-            conn = inner
-        elif isinstance(database, (str, os.PathLike)):
-            self._path = os.fspath(database)
-            conn, created = open_database(database)
-            self._owns = True
-        else:
+        if not isinstance(database, (str, os.PathLike)) and connection_of(database) is None:
             raise ValidationError(
                 f"database: a path, ':memory:', an sqlite3.Connection or a sqlite_utils.Database, "
                 f"got {type(database).__name__}",
@@ -104,15 +96,19 @@ class Campus:
                 rule="type",
                 value=None,
             )
+        db = open_database(database)  # checked before anything is written; raises DatabaseError
+        conn = db.conn
+        if db.owned:
+            self._path = os.fspath(database)
+            self._owns = True
         self._conn = conn
         self._lock = threading.RLock()
         self._clock = clock or _dt.date.today
         conn.execute("PRAGMA foreign_keys = ON")
-        create_schema(conn)
+        if not db.read_only:  # a read-only database holds the current schema (checked when opened)
+            create_schema(conn)
         self._store = AddressStore(conn)
         self._sync: Sync | None = None
-        if created and self._path is not None:
-            restrict_permissions(self._path)
 
     # -- plumbing -------------------------------------------------------------
 
@@ -127,12 +123,10 @@ class Campus:
         self.close()
 
     def close(self) -> None:
-        """Close the connection if Campus opened it (and make its files owner-only again)."""
+        """Close the connection if Campus opened it."""
         if self._owns:
             self._conn.close()
             self._owns = False
-            if self._path is not None and self._path != ":memory:":
-                restrict_permissions(self._path)
 
     @property
     def connection(self) -> sqlite3.Connection:
@@ -184,7 +178,7 @@ class Campus:
                 error=exc,
                 payload=payload,
             )
-        except sqlite3.Error as log_error:  # the call's own error matters more
+        except (sqlite3.Error, DatabaseError) as log_error:  # the call's own error matters more
             if hasattr(exc, "add_note"):
                 exc.add_note(f"(the error log could not be written: {log_error})")
 

@@ -22,24 +22,26 @@ Every statement is parameterised; table and column names are constants.
 
 from __future__ import annotations
 
-import contextlib
 import os
+import re
 import sqlite3
-from collections.abc import Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from addrmatch import _database
+from addrmatch._database import Database
+from addrmatch._store_schema import schema as store_schema
 
 if TYPE_CHECKING:
     from addrmatch import AddressStore
 
 __all__ = [
+    "CAMPUS_SCHEMA",
     "SCHEMA",
     "SCHEMA_VERSION",
     "Ctx",
     "create_schema",
     "open_database",
-    "restrict_permissions",
     "transaction",
 ]
 
@@ -208,6 +210,16 @@ CREATE TABLE IF NOT EXISTS preference (
 """
 
 
+#: The Campus tables, for the open routine's checks.
+CAMPUS_SCHEMA = _database.Schema(
+    "Campus database",
+    "boi_meta",
+    "SELECT value FROM boi_meta WHERE key = 'schema_version'",
+    SCHEMA_VERSION,
+    frozenset(re.findall(r"CREATE TABLE IF NOT EXISTS (\w+)", SCHEMA)),
+)
+
+
 @dataclass(frozen=True)
 class Ctx:
     """What one call works with: the connection, the address store and the
@@ -229,36 +241,22 @@ class Ctx:
         return rowid
 
 
-def restrict_permissions(path: str | os.PathLike[str]) -> None:
-    """Make a database file and its -wal/-shm/-journal companions owner-only (0o600)."""
-    base = os.fspath(path)
-    for name in (base, base + "-wal", base + "-shm", base + "-journal"):
-        with contextlib.suppress(FileNotFoundError):
-            os.chmod(name, 0o600)
-
-
-def open_database(path: str | os.PathLike[str]) -> tuple[sqlite3.Connection, bool]:
-    """Open (creating it owner-only if absent) an SQLite file; ``(connection, created)``.
-
-    The connection is in autocommit mode (``isolation_level=None``): every
-    Campus call opens its own transaction explicitly.
+def open_database(
+    database: str | os.PathLike[str] | sqlite3.Connection | Any, *, read_only: bool | None = None
+) -> Database:
+    """Open a Campus database with addrmatch's one open routine
+    (:func:`addrmatch._database.open_database`): a path is checked before
+    anything is written to it (a directory, a file that is not SQLite or is
+    corrupt, another application's database, a newer schema raise a
+    :class:`~addrmatch.errors.DatabaseError` naming the path and leave the
+    file untouched); a missing file is created owner-only (0o600); a file
+    that is not writable opens read-only. The connection is in autocommit
+    mode (``isolation_level=None``): every Campus call opens its own
+    transaction explicitly.
     """
-    text = os.fspath(path)
-    created = False
-    if text != ":memory:" and not text.startswith("file:"):
-        target = Path(text)
-        try:
-            fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:
-            pass
-        else:
-            os.close(fd)
-            created = True
-    conn = sqlite3.connect(text, isolation_level=None, timeout=30.0, check_same_thread=False)
-    if text != ":memory:":
-        conn.execute("PRAGMA journal_mode = WAL")
-        conn.execute("PRAGMA synchronous = NORMAL")
-    return conn, created
+    return _database.open_database(
+        database, (CAMPUS_SCHEMA, store_schema()), read_only=read_only, timeout=30.0
+    )
 
 
 def create_schema(conn: sqlite3.Connection) -> None:
@@ -272,30 +270,5 @@ def create_schema(conn: sqlite3.Connection) -> None:
         )
 
 
-@contextlib.contextmanager
-def transaction(conn: sqlite3.Connection, *, immediate: bool = True) -> Iterator[None]:
-    """One transaction: committed when the block ends, rolled back on any error.
-
-    Inside a transaction the caller already holds, a SAVEPOINT is used
-    instead, so the block's changes are undone on error and committed by the
-    caller.
-    """
-    if conn.in_transaction:
-        # Savepoint names may repeat: ROLLBACK TO / RELEASE act on the innermost one.
-        conn.execute("SAVEPOINT boi_call")
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK TO SAVEPOINT boi_call")
-            conn.execute("RELEASE SAVEPOINT boi_call")
-            raise
-        conn.execute("RELEASE SAVEPOINT boi_call")
-        return
-    conn.execute("BEGIN IMMEDIATE" if immediate else "BEGIN")
-    try:
-        yield
-    except BaseException:
-        if conn.in_transaction:
-            conn.rollback()
-        raise
-    conn.commit()
+#: One transaction per call (a savepoint inside the caller's): addrmatch's one helper.
+transaction = _database.atomic
