@@ -78,6 +78,7 @@ from addrmatch._keyfold import key_from_parts
 from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
 from addrmatch.errors import AddressError, ReadOnlyDatabaseError
+from addrmatch.inputs import check_integer, check_text, preview
 from addrmatch.key import key_of
 from addrmatch.normalize import AddressInput, normalize, to_address
 from addrmatch.tables import TABLES
@@ -109,6 +110,11 @@ _PLACE_FIELDS = ("city", "state", "zip", "county", "location_code", "tract", "bl
 # SQLite's default limit on bound parameters is 32766 (999 before 3.32).
 _CHUNK = 900
 _Row = tuple[int, Address]
+#: The largest ``limit`` of :meth:`AddressStore.search` (a person reads the results).
+MAX_SEARCH_LIMIT = 1_000
+#: The largest ``batch_size`` of the bulk calls, and the most ``workers``.
+MAX_BATCH_SIZE = 1_000_000
+MAX_WORKERS = 64
 _KEY_OF_ROW = itemgetter(16)  # match_key in _row_values()
 
 
@@ -594,6 +600,26 @@ def _row_values(
     )
 
 
+def _check_bulk(values: object, batch_size: object, progress: object, workers: object, call: str) -> None:
+    """The arguments of a bulk call, checked before anything is read or written."""
+    if isinstance(values, (str, bytes, Mapping, Address)) or not isinstance(values, Iterable):
+        one = isinstance(values, (str, Mapping, Address))
+        raise AddressError(
+            f"values: {call} takes an iterable of addresses (text, Address or BOI mapping), "
+            f"got {type(values).__name__}" + ("; for one address use resolve" if one else ""),
+            fields=("values",),
+            rule="type",
+        )
+    check_integer(batch_size, field="batch_size", minimum=1, maximum=MAX_BATCH_SIZE)
+    check_integer(workers, field="workers", minimum=1, maximum=MAX_WORKERS)
+    if progress is not None and not callable(progress):
+        raise AddressError(
+            f"progress: expected a function progress(done, total) or None, got {type(progress).__name__}",
+            fields=("progress",),
+            rule="type",
+        )
+
+
 def _batches(values: Iterable[AddressInput], size: int) -> Iterator[list[AddressInput]]:
     iterator = iter(values)
     while batch := list(islice(iterator, size)):
@@ -610,6 +636,11 @@ def _prepare_batch(values: list[AddressInput]) -> list[tuple[Any, ...]] | int:
         except Exception:
             return i
     return out
+
+
+def _locate(error: AddressError, index: int) -> None:
+    """Say which value of a bulk call failed (the call stored nothing)."""
+    error.add_note(f"(value {index:,} of the call, counting from 0; nothing was stored)")
 
 
 class _Prepared:
@@ -632,9 +663,18 @@ class _Prepared:
                 self.pending.append((chunk, self.pool.submit(_prepare_batch, chunk)))
 
     def __iter__(self) -> Iterator[list[_Input]]:
+        done = 0  # values before this batch
         if self.pool is None:
             for chunk in self.chunks:
-                yield [_prepare(v) for v in chunk]
+                prepared = []
+                for value in chunk:
+                    try:
+                        prepared.append(_prepare(value))
+                    except AddressError as e:
+                        _locate(e, done + len(prepared))
+                        raise
+                yield prepared
+                done += len(chunk)
             return
         while self.pending:
             chunk, future = self.pending.popleft()
@@ -643,9 +683,14 @@ class _Prepared:
                 self.pending.append((following, self.pool.submit(_prepare_batch, following)))
             result = future.result()
             if isinstance(result, int):
-                _prepare(chunk[result])  # raises the error here, with all its fields
+                try:
+                    _prepare(chunk[result])  # raises the error here, with all its fields
+                except AddressError as e:
+                    _locate(e, done + result)
+                    raise
                 raise RuntimeError(f"addrmatch: value {result} of a batch failed in a worker only")
             yield [_Input.load(t) for t in result]
+            done += len(chunk)
 
     def close(self) -> None:
         if self.pool is not None:
@@ -736,7 +781,22 @@ class AddressStore:
         create: bool = True,
     ) -> None:
         if on_ambiguous not in ("create", "oldest", "raise"):
-            raise ValueError(f"on_ambiguous: expected 'create', 'oldest' or 'raise', got {on_ambiguous!r}")
+            raise AddressError(
+                f"on_ambiguous: expected 'create', 'oldest' or 'raise', got {preview(on_ambiguous)}",
+                fields=("on_ambiguous",),
+                rule="choice",
+            )
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)) or not 0 <= timeout <= 86_400:
+            raise AddressError(
+                f"timeout: expected seconds from 0 to 86,400, got {preview(timeout)}",
+                fields=("timeout",),
+                rule="type",
+            )
+        for name, flag in (("read_only", read_only), ("create", create)):
+            if not isinstance(flag, bool) and not (name == "read_only" and flag is None):
+                raise AddressError(
+                    f"{name}: expected True or False, got {preview(flag)}", fields=(name,), rule="type"
+                )
         self.on_ambiguous: OnAmbiguous = on_ambiguous
         db = open_database(target, [schema.schema()], create=create, read_only=read_only, timeout=timeout)
         conn = db.conn
@@ -889,12 +949,14 @@ class AddressStore:
             return Resolution(row_id, "created", target, tuple(i for i, _ in found or ()))
 
     def get(self, address_id: int) -> Address:
-        """The stored address with this id (``KeyError`` if there is none).
+        """The stored address with this id (``KeyError`` if there is none;
+        :class:`~addrmatch.AddressError` if ``address_id`` is not a 64-bit integer).
 
         >>> store = AddressStore()
         >>> store.get(store.resolve("PO Box 54, Blaine MN 55123").id).street_line()
         'PO BOX 54'
         """
+        check_integer(address_id, field="id", minimum=-(2**63), maximum=2**63 - 1)
         with self._lock:
             row = self._conn.execute(_SELECT + " WHERE id = ?", (address_id,)).fetchone()
         if row is None:
@@ -945,8 +1007,12 @@ class AddressStore:
         The same result as :meth:`resolve` on each value in turn (ambiguous
         partial matches follow ``on_ambiguous``), but values are prepared a
         batch at a time and looked up and inserted with a few bulk statements
-        per batch. The whole call is one transaction: an invalid value raises
-        and nothing is stored. ``progress(done, total)`` is called after
+        per batch. The whole call is one transaction, and it fails whole: a
+        value the input rules refuse raises its :class:`~addrmatch.AddressError`
+        (with a note giving its position in ``values``) and nothing of the
+        call is stored, also not the batches before it. To skip bad values
+        instead, check them first (:func:`~addrmatch.normalize` raises the
+        same errors). ``progress(done, total)`` is called after
         each batch (``total`` is None when ``values`` has no length).
         ``workers > 1`` parses and canonicalizes in that many processes while
         this one writes (worth it from some 50,000 values on). While the call
@@ -957,8 +1023,7 @@ class AddressStore:
         >>> store.add_many(["1 Main St, Blaine MN 55123", "2 Main St, Blaine MN 55123", "1 Main Street, Blaine MN 55123"])
         [1, 2, 1]
         """
-        if batch_size < 1:
-            raise ValueError(f"batch_size: must be at least 1, got {batch_size}")
+        _check_bulk(values, batch_size, progress, workers, "add_many")
         total = len(values) if isinstance(values, Sized) else None
         ids: list[int] = []
         write = self._write("add_many")
@@ -1010,8 +1075,7 @@ class AddressStore:
         >>> store.resolve("12 Main St., Blaine MN 55123").id
         1
         """
-        if batch_size < 1:
-            raise ValueError(f"batch_size: must be at least 1, got {batch_size}")
+        _check_bulk(values, batch_size, progress, workers, "import_rows")
         total = len(values) if isinstance(values, Sized) else None
         ids: list[int] = []
         write = self._write("import_rows")
@@ -1050,12 +1114,28 @@ class AddressStore:
         parts and words out of order are tolerated. Scores are 0-100
         (``rapidfuzz``), best first; only a blocked candidate set is scored
         (house number, ZIP, street-name grams), never the whole table.
+        ``text`` passes the input gate (:mod:`addrmatch.inputs`: at most
+        1,000 characters, valid Unicode); ``limit`` is an integer from 0 to
+        :data:`MAX_SEARCH_LIMIT` and ``min_score`` a number from 0 to 100,
+        else :class:`~addrmatch.AddressError` names the argument.
 
         >>> store = AddressStore()
         >>> _ = store.add_many(["4321 N Lexington Ave, Chicago IL 60615", "4321 S Lexington Ave, Chicago IL 60615"])
         >>> [c.address.prefix for c in store.search("4321 N Lexingtn Ave")]
         ['N', 'S']
         """
+        check_text(text, field="text")
+        check_integer(limit, field="limit", minimum=0, maximum=MAX_SEARCH_LIMIT)
+        if (
+            isinstance(min_score, bool)
+            or not isinstance(min_score, (int, float))
+            or not 0 <= min_score <= 100
+        ):
+            raise AddressError(
+                f"min_score: expected a number from 0 to 100, got {preview(min_score)}",
+                fields=("min_score",),
+                rule="out-of-range",
+            )
         if limit < 1:
             return []
         query = search_.analyse(text)
