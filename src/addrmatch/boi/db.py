@@ -18,6 +18,12 @@ database; a household location points at a store address by id):
   ``preference``.
 
 Every statement is parameterised; table and column names are constants.
+
+Schema changes after version 1 are *migrations*: SQL statements applied once,
+in order, and counted in ``boi_meta`` (:func:`apply_migrations`). A
+:class:`~addrmatch.boi.Campus` subclass that adds a staff field adds its
+column the same way (``migrations = (*Campus.migrations, "ALTER TABLE person
+ADD COLUMN badge_number TEXT")``): see the README's "Adding a staff field".
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ from typing import TYPE_CHECKING, Any
 from addrmatch import _database
 from addrmatch._database import Database
 from addrmatch._store_schema import schema as store_schema
+from addrmatch.boi.fields import DEFAULT_SCHEMA, StaffSchema
 
 if TYPE_CHECKING:
     from addrmatch import AddressStore
@@ -40,6 +47,7 @@ __all__ = [
     "SCHEMA",
     "SCHEMA_VERSION",
     "Ctx",
+    "apply_migrations",
     "create_schema",
     "open_database",
     "transaction",
@@ -222,12 +230,13 @@ CAMPUS_SCHEMA = _database.Schema(
 
 @dataclass(frozen=True)
 class Ctx:
-    """What one call works with: the connection, the address store and the
-    date of the call (fixed for the whole call)."""
+    """What one call works with: the connection, the address store, the
+    date of the call (fixed for the whole call) and the staff fields."""
 
     conn: sqlite3.Connection
     store: AddressStore
     today: str
+    schema: StaffSchema = DEFAULT_SCHEMA
 
     def one(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> Any:
         """The first column of the first row, or None."""
@@ -268,6 +277,30 @@ def create_schema(conn: sqlite3.Connection) -> None:
         conn.execute(
             "INSERT OR IGNORE INTO boi_meta (key, value) VALUES ('schema_version', ?)", (str(SCHEMA_VERSION),)
         )
+
+
+def apply_migrations(conn: sqlite3.Connection, migrations: tuple[str, ...]) -> int:
+    """Apply the migrations not applied yet (counted in ``boi_meta``), in one
+    transaction; returns how many ran.
+
+    >>> conn = sqlite3.connect(":memory:", isolation_level=None); create_schema(conn)
+    >>> apply_migrations(conn, ("ALTER TABLE person ADD COLUMN badge_number TEXT",))
+    1
+    >>> apply_migrations(conn, ("ALTER TABLE person ADD COLUMN badge_number TEXT",))
+    0
+    """
+    with transaction(conn):
+        row = conn.execute("SELECT value FROM boi_meta WHERE key = 'migrations'").fetchone()
+        done = int(row[0]) if row else 0
+        for statement in migrations[done:]:
+            conn.execute(statement)
+        if len(migrations) > done:
+            conn.execute(
+                "INSERT INTO boi_meta (key, value) VALUES ('migrations', ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (str(len(migrations)),),
+            )
+    return max(0, len(migrations) - done)
 
 
 #: One transaction per call (a savepoint inside the caller's): addrmatch's one helper.

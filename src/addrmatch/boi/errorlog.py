@@ -11,6 +11,13 @@ Personal data never enters the log in clear: the payload is stored with
 every ``ssn`` and ``birthdate`` masked, and the message is scrubbed of the
 payload's clear values. The CSV export neutralises spreadsheet formulas (a
 cell starting with ``=``, ``+``, ``-``, ``@`` is prefixed with ``'``).
+
+Every failed call is logged, whatever its input: before it is stored, a
+payload is made *loggable* (:func:`loggable`): text that is not valid
+Unicode has its lone surrogates replaced by U+FFFD, very long text and
+huge integers are cut to a preview, and nesting deeper than
+:data:`~addrmatch.boi.fields.MAX_DEPTH` levels is replaced by a note, so
+the row can always be written (and masked) without recursion limits.
 """
 
 from __future__ import annotations
@@ -19,15 +26,69 @@ import csv
 import datetime as _dt
 import json
 import os
+import re
 import sqlite3
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from addrmatch._files import write_atomically
 from addrmatch.boi.db import transaction
+from addrmatch.boi.fields import MAX_DEPTH
 from addrmatch.boi.masking import mask_payload, scrub, sensitive_values
 from addrmatch.boi.schema import check_date
+from addrmatch.inputs import preview
 
-__all__ = ["CSV_COLUMNS", "export_csv", "listing", "record"]
+__all__ = ["CSV_COLUMNS", "export_csv", "listing", "loggable", "record", "storable"]
+
+#: The longest text value kept whole in a logged payload or message.
+MAX_LOGGED_TEXT = 1_000
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def storable(text: str, limit: int = MAX_LOGGED_TEXT) -> str:
+    """``text`` as it can be stored and written anywhere: lone surrogates
+    replaced by U+FFFD, NULs removed, cut to about ``limit`` characters.
+
+    >>> storable("A\\ud800"), storable("x" * 2000, 10)
+    ('A\ufffd', 'xxxxxxxxxx... (2,000 characters)')
+    """
+    text = _SURROGATE.sub("\ufffd", text).replace("\x00", "")
+    if len(text) > limit:
+        return text[:limit] + f"... ({len(text):,} characters)"
+    return text
+
+
+def loggable(payload: Any, depth: int = 0) -> Any:
+    """A copy of ``payload`` that can always be masked and stored (see the
+    module docstring); JSON-like values only, anything else by its type.
+
+    >>> loggable({"lastName": "A\\ud800", "n": 10**100, "k": [[[]]]})
+    {'lastName': 'A\ufffd', 'n': 'an integer of about 101 digits', 'k': [[[]]]}
+    """
+    if depth > MAX_DEPTH:
+        return "<nested too deep>"
+    if isinstance(payload, str):
+        return storable(payload)
+    if isinstance(payload, bool) or payload is None or isinstance(payload, float):
+        return payload
+    if isinstance(payload, int):
+        return payload if payload.bit_length() <= 63 else preview(payload)
+    if isinstance(payload, Mapping):
+        out: dict[Any, Any] = {}
+        for i, (key, value) in enumerate(payload.items()):
+            if i >= MAX_LOGGED_TEXT:
+                out["..."] = f"{len(payload):,} keys"
+                break
+            name = storable(key, 200) if isinstance(key, str) else storable(preview(key), 200)
+            out[name] = loggable(value, depth + 1)
+        return out
+    if isinstance(payload, (list, tuple)):
+        items = [loggable(v, depth + 1) for v in payload[:MAX_LOGGED_TEXT]]
+        if len(payload) > MAX_LOGGED_TEXT:
+            items.append(f"... ({len(payload):,} items)")
+        return items
+    return f"<{type(payload).__name__}>"
+
 
 CSV_COLUMNS: tuple[str, ...] = ("Error Date", "Action", "Path", "Error Message", "Payload")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -56,8 +117,19 @@ def record(
     error: BaseException,
     payload: Any,
 ) -> int:
-    """Write one error-log row in its own transaction; returns its id."""
-    message = scrub(str(error), sensitive_values(payload)) or type(error).__name__
+    """Write one error-log row in its own transaction; returns its id.
+
+    Whatever the payload and the message hold, the row is written (see :func:`loggable`).
+    """
+    payload = loggable(payload)
+    try:
+        text = str(error)
+    except Exception:  # an exception whose __str__ fails still gets its row
+        text = ""
+    message = storable(
+        scrub(storable(text, 4 * MAX_LOGGED_TEXT), sensitive_values(payload)), 4 * MAX_LOGGED_TEXT
+    )
+    message = message or type(error).__name__
     with transaction(conn):
         row_id = conn.execute(
             "INSERT INTO error_log (error_date, logged_at, action, path, staff_number, error_type, "
@@ -65,9 +137,9 @@ def record(
             (
                 today,
                 _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds"),
-                action,
-                path,
-                staff_number,
+                storable(action, 20),
+                storable(path, 200),
+                None if staff_number is None else storable(staff_number, 60),
                 type(error).__name__,
                 message,
                 _payload_json(payload),

@@ -17,7 +17,9 @@ from __future__ import annotations
 from typing import Any
 
 from addrmatch.boi.masking import mask_value
+from addrmatch.boi.rules import Rule
 from addrmatch.errors import AddressError, ConflictingFieldsError, POBoxError, UnparseableAddressError
+from addrmatch.inputs import preview
 
 __all__ = [
     "AmbiguousStaffNumberError",
@@ -38,14 +40,14 @@ __all__ = [
 class BOIError(Exception):
     """Base class of the staff module's errors.
 
-    >>> e = BOIError("ssn: not 9 digits", field="ssn", rule="ssn-format", value="123-45-678")
+    >>> e = BOIError("ssn: not 9 digits", field="ssn", rule=Rule.SSN_FORMAT, value="123-45-678")
     >>> (e.field, e.rule, e.value)
     ('ssn', 'ssn-format', '***-**-5678')
     >>> e
     BOIError('ssn: not 9 digits', field='ssn', rule='ssn-format', value='***-**-5678')
     """
 
-    rule: str = "boi"
+    rule: str = Rule.BOI
 
     def __init__(
         self, message: str, *, field: str | None = None, rule: str | None = None, value: Any = None
@@ -58,16 +60,17 @@ class BOIError(Exception):
         self.value = mask_value(field, value)
 
     def __repr__(self) -> str:
+        # preview: never fails, and caps a huge value (a 5,000-digit int, a 1 MB string).
         return (
-            f"{type(self).__name__}({self.message!r}, field={self.field!r}, rule={self.rule!r}, "
-            f"value={self.value!r})"
+            f"{type(self).__name__}({preview(self.message, 200)}, field={preview(self.field, 80)}, "
+            f"rule={self.rule!r}, value={preview(self.value, 80)})"
         )
 
 
 class ValidationError(BOIError, ValueError):
     """A payload field is missing, of the wrong type or badly formed."""
 
-    rule = "validation"
+    rule = Rule.VALIDATION
 
 
 class UnknownReferenceError(ValidationError):
@@ -75,39 +78,39 @@ class UnknownReferenceError(ValidationError):
     assignment code) and is not.
 
     >>> e = UnknownReferenceError("gender: 'Q' is not a listed gender", field="gender",
-    ...                           rule="listed-gender", value="Q")
+    ...                           rule=Rule.LISTED_GENDER, value="Q")
     >>> isinstance(e, ValidationError), e.rule
     (True, 'listed-gender')
     """
 
-    rule = "listed-value"
+    rule = Rule.LISTED_VALUE
 
 
 class NotFoundError(BOIError, LookupError):
     """The staff member, person, position or notification the call names does not exist."""
 
-    rule = "not-found"
+    rule = Rule.NOT_FOUND
 
 
 class DuplicateStaffNumberError(BOIError):
     """``create_staff`` (or a staff number change) with a staffNumber another
     staff member already has."""
 
-    rule = "staff-number-unique"
+    rule = Rule.STAFF_NUMBER_UNIQUE
 
 
 class AmbiguousStaffNumberError(BOIError):
     """The staffNumber names more than one person in Campus (legacy duplicates,
     see the Check Campus Data report); the call cannot know which one."""
 
-    rule = "staff-number-ambiguous"
+    rule = Rule.STAFF_NUMBER_AMBIGUOUS
 
 
 class ReadOnlyError(BOIError, PermissionError):
     """A district-side edit of a locked area of an HR-managed staff member
     (Business Office Preferences)."""
 
-    rule = "locked"
+    rule = Rule.LOCKED
 
 
 class InvalidAddressError(ValidationError, AddressError):
@@ -118,7 +121,7 @@ class InvalidAddressError(ValidationError, AddressError):
     fields). ``address_error`` is the core's original exception.
     """
 
-    rule = "address"
+    rule = Rule.ADDRESS
 
     def __init__(self, message: str, *, field: str | None, cause: AddressError) -> None:
         BOIError.__init__(self, message, field=field, rule=cause.rule, value=None)

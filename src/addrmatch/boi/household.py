@@ -16,27 +16,39 @@ call. On update, ``householdLocations`` is the complete list: a location
 whose address is still listed is kept (its flags and end date updated), new
 addresses get new locations, and active locations no longer listed are ended
 on the date of the call (the household moved).
+
+This module is the one owner of the ``household``, ``household_member`` and
+``household_location`` tables; addresses are the store's, read through
+:class:`~addrmatch.AddressStore` methods only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
+from addrmatch.address import Address
 from addrmatch.boi.db import Ctx
 from addrmatch.boi.errors import NotFoundError, address_error
+from addrmatch.boi.rules import Rule
 from addrmatch.boi.schema import CALL_DATE, HOUSEHOLD_FIELDS, LAST_NAME, fill_defaults
 from addrmatch.errors import AddressError
+from addrmatch.key import key_of
 
 __all__ = [
+    "Location",
+    "StaffHousehold",
     "add_member",
     "apply_for_staff",
     "as_dict",
     "create",
     "for_person",
+    "members",
     "memberships",
     "other_members",
     "resolve_address",
+    "staff_households",
 ]
 
 _ACTIVE = "(end_date IS NULL OR end_date > ?)"
@@ -85,17 +97,14 @@ def create(
 
 
 def add_member(ctx: Ctx, household_id: int, person_id: int) -> None:
-    """Make a person a current member of a household (no-op if already)."""
+    """Make a person (the caller checked it exists) a current member of a
+    household (no-op if already)."""
     if ctx.one("SELECT 1 FROM household WHERE household_id = ?", (household_id,)) is None:
         raise NotFoundError(
             f"householdId: no household {household_id}",
             field="householdId",
-            rule="household-exists",
+            rule=Rule.HOUSEHOLD_EXISTS,
             value=household_id,
-        )
-    if ctx.one("SELECT 1 FROM person WHERE person_id = ?", (person_id,)) is None:
-        raise NotFoundError(
-            f"personId: no person {person_id}", field="personId", rule="person-exists", value=person_id
         )
     already = ctx.one(
         f"SELECT 1 FROM household_member WHERE household_id = ? AND person_id = ? AND {_ACTIVE}",
@@ -249,7 +258,7 @@ def as_dict(ctx: Ctx, household_id: int) -> dict[str, Any]:
         raise NotFoundError(
             f"householdId: no household {household_id}",
             field="householdId",
-            rule="household-exists",
+            rule=Rule.HOUSEHOLD_EXISTS,
             value=household_id,
         )
     locations = []
@@ -282,3 +291,101 @@ def for_person(ctx: Ctx, person_id: int) -> dict[str, Any] | None:
     """The person's household (a staff household first), or None."""
     current = memberships(ctx, person_id)
     return as_dict(ctx, current[0]) if current else None
+
+
+def members(ctx: Ctx, household_id: int) -> list[int]:
+    """The current members of a household (person ids, ascending)."""
+    return [
+        r[0]
+        for r in ctx.conn.execute(
+            f"SELECT DISTINCT person_id FROM household_member WHERE household_id = ? AND {_ACTIVE} "
+            "ORDER BY person_id",
+            (household_id, ctx.today),
+        )
+    ]
+
+
+@dataclass
+class Location:
+    """An active household location's address: its store id, match key and components."""
+
+    address_id: int
+    key: str
+    address: Address
+
+
+@dataclass
+class StaffHousehold:
+    """The household a staff member's HR household data would apply to, with
+    the facts the specification's household rules look at."""
+
+    household_id: int
+    staff_household: bool
+    households: int
+    others: int
+    locations: list[Location] = field(default_factory=list)
+
+    def ignored_because(self) -> str | None:
+        """Why HR household data would be ignored for this staff member (None: it applies)."""
+        if self.others:
+            return (
+                f"the household has {self.others} other member(s) (e.g. students): the HR address will be "
+                "ignored at commit so as not to change their address"
+            )
+        if self.households > 1:
+            return f"the staff member belongs to {self.households} households: the HR address will be ignored"
+        if not self.staff_household:
+            return "the household is not a staff household: the HR address will be ignored"
+        return None
+
+
+def staff_households(ctx: Ctx, person_ids: Collection[int]) -> dict[int, StaffHousehold]:
+    """For each of ``person_ids`` with a current household: the household its
+    HR data would apply to (staff households first, as :func:`memberships`)."""
+    conn, today = ctx.conn, ctx.today
+    counts = dict(
+        conn.execute(
+            f"SELECT household_id, count(DISTINCT person_id) FROM household_member WHERE {_ACTIVE} "
+            "GROUP BY household_id",
+            (today,),
+        ).fetchall()
+    )
+    wanted = set(person_ids)
+    per_person: dict[int, list[tuple[int, int]]] = {}
+    for person_id, household_id, is_staff in conn.execute(
+        "SELECT m.person_id, m.household_id, h.staff_household FROM household_member m "
+        "JOIN household h ON h.household_id = m.household_id "
+        "WHERE (m.end_date IS NULL OR m.end_date > ?) "
+        "ORDER BY m.person_id, h.staff_household DESC, m.household_id",
+        (today,),
+    ):
+        if person_id not in wanted:
+            continue
+        current = per_person.setdefault(person_id, [])
+        if all(h != household_id for h, _ in current):
+            current.append((household_id, is_staff))
+    chosen: dict[int, StaffHousehold] = {}
+    by_household: dict[int, list[StaffHousehold]] = {}
+    for person_id, current in per_person.items():
+        household_id, is_staff = current[0]
+        info = StaffHousehold(
+            household_id, bool(is_staff), len(current), sum(counts.get(h, 1) - 1 for h, _ in current)
+        )
+        chosen[person_id] = info
+        by_household.setdefault(household_id, []).append(info)
+    addresses: dict[int, Location] = {}
+    for household_id, address_id in conn.execute(
+        "SELECT household_id, address_id FROM household_location WHERE (end_date IS NULL OR end_date > ?) "
+        "ORDER BY household_id, location_id",
+        (today,),
+    ):
+        infos = by_household.get(household_id)
+        if not infos:
+            continue
+        location = addresses.get(address_id)
+        if location is None:
+            address = ctx.store.get(address_id)
+            location = addresses[address_id] = Location(address_id, key_of(address), address)
+        for info in infos:
+            info.locations.append(location)
+    return chosen

@@ -25,6 +25,8 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from addrmatch.boi.fields import DEFAULT_SCHEMA, all_field_names
+
 __all__ = [
     "SENSITIVE_FIELDS",
     "MaskedRecord",
@@ -40,8 +42,10 @@ __all__ = [
     "sensitive_values",
 ]
 
-#: Payload keys (compared case-insensitively) whose values are personal data.
-SENSITIVE_FIELDS: frozenset[str] = frozenset({"ssn", "birthdate"})
+#: Payload keys (compared case-insensitively) whose values are personal data
+#: (the fields declared ``sensitive`` in :mod:`addrmatch.boi.fields`) -> how they are masked.
+SENSITIVE: dict[str, str] = {name.lower(): kind for name, kind in DEFAULT_SCHEMA.sensitive.items()}
+SENSITIVE_FIELDS: frozenset[str] = frozenset(SENSITIVE)
 
 _BIRTHDATE_MASK = "****-**-**"
 
@@ -56,9 +60,9 @@ _DATE_LIKE = re.compile(r"(?<!\d)(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[-/.]\d
 def _kind(key: str) -> str | None:
     """``"ssn"``, ``"birthdate"`` or None: what personal data a key's name says it holds."""
     name = re.sub(r"[^a-z0-9]", "", key.lower())
-    if name in SENSITIVE_FIELDS:
-        return name
-    if _known(key):
+    if name in SENSITIVE:
+        return SENSITIVE[name]
+    if key in _KNOWN:
         return None
     if any(part in name for part in _SSN_NAME):
         return "ssn"
@@ -67,23 +71,8 @@ def _kind(key: str) -> str | None:
     return None
 
 
-_KNOWN: set[str] = set()
-
-
-def _known(key: str) -> bool:
-    """True for a field name of the specification's payloads (staff, position, household...)."""
-    if not _KNOWN:
-        from addrmatch.address import BOI_FIELDS
-        from addrmatch.boi.schema import STAFF_FIELDS
-
-        def walk(fields: Iterable[Any]) -> None:
-            for f in fields:
-                _KNOWN.add(f.name)
-                walk(f.fields)
-
-        walk(STAFF_FIELDS)
-        _KNOWN.update(BOI_FIELDS.values())
-    return key in _KNOWN
+#: The field names of the specification's payloads (staff, position, household, address).
+_KNOWN: frozenset[str] = all_field_names()
 
 
 def mask_text(text: str) -> str:
@@ -179,7 +168,7 @@ def mask_payload(payload: Any, secrets: Iterable[tuple[str, str]] = ()) -> Any:
         for key, value in payload.items():
             if isinstance(key, str) and _kind(key) is not None and value is not None:
                 out[key] = mask_value(key, value) if not isinstance(value, (Mapping, list, tuple)) else "****"
-            elif isinstance(key, str) and not _known(key) and isinstance(value, (str, int)):
+            elif isinstance(key, str) and key not in _KNOWN and isinstance(value, (str, int)):
                 masked = mask_text(scrub(str(value), pairs))
                 out[key] = value if masked == str(value) else masked
             else:

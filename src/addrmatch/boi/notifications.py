@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from addrmatch.boi.errors import NotFoundError, ValidationError
+from addrmatch.boi.rules import Rule
 
 __all__ = [
     "EVENTS",
@@ -45,7 +46,7 @@ EVENTS: dict[str, str] = {
 
 def _text(field: str, value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
-        raise ValidationError(f"{field}: required text", field=field, rule="required", value=value)
+        raise ValidationError(f"{field}: required text", field=field, rule=Rule.REQUIRED, value=value)
     return value.strip()
 
 
@@ -56,7 +57,10 @@ def add_user(conn: sqlite3.Connection, username: str, name: str, rights: Iterabl
     rights = sorted({_text("rights", r) for r in rights})
     if conn.execute("SELECT 1 FROM district_user WHERE username = ?", (username,)).fetchone():
         raise ValidationError(
-            f"username: {username!r} already exists", field="username", rule="username-unique", value=username
+            f"username: {username!r} already exists",
+            field="username",
+            rule=Rule.USERNAME_UNIQUE,
+            value=username,
         )
     user_id = conn.execute(
         "INSERT INTO district_user (username, name) VALUES (?, ?)", (username, name)
@@ -87,7 +91,7 @@ def _user_id(conn: sqlite3.Connection, username: str) -> int:
         raise NotFoundError(
             f"recipients: no district user {username!r}",
             field="recipients",
-            rule="user-exists",
+            rule=Rule.USER_EXISTS,
             value=username,
         )
     return int(row[0])
@@ -104,7 +108,7 @@ def _check_recipient(conn: sqlite3.Connection, username: str) -> int:
         raise ValidationError(
             f"recipients: {username!r} has no tool rights to District Employment or District Assignments",
             field="recipients",
-            rule="recipient-rights",
+            rule=Rule.RECIPIENT_RIGHTS,
             value=username,
         )
     return user_id
@@ -115,7 +119,7 @@ def _type(value: str) -> str:
         raise ValidationError(
             f"type: {value!r} is not a notification type ({', '.join(TYPES)})",
             field="type",
-            rule="notification-type",
+            rule=Rule.NOTIFICATION_TYPE,
             value=value,
         )
     return value
@@ -129,7 +133,7 @@ def _get(conn: sqlite3.Connection, notification_id: int) -> dict[str, Any]:
         raise NotFoundError(
             f"notification: no notification {notification_id}",
             field="notificationId",
-            rule="notification-exists",
+            rule=Rule.NOTIFICATION_EXISTS,
             value=notification_id,
         )
     recipients = [
@@ -151,7 +155,7 @@ def create(conn: sqlite3.Connection, type: str, recipients: Iterable[str]) -> di
         raise ValidationError(
             "recipients: a notification needs at least one recipient",
             field="recipients",
-            rule="recipient-required",
+            rule=Rule.RECIPIENT_REQUIRED,
             value=None,
         )
     nid = conn.execute("INSERT INTO notification (type) VALUES (?)", (type,)).lastrowid

@@ -25,34 +25,59 @@ from typing import Any
 from addrmatch.boi import reference
 from addrmatch.boi.db import Ctx
 from addrmatch.boi.errors import NotFoundError
+from addrmatch.boi.rules import Rule
 
-__all__ = ["check_lists", "check_refs", "insert", "link", "listing", "reconcile", "update_matching"]
+__all__ = [
+    "by_person",
+    "check_lists",
+    "check_refs",
+    "insert",
+    "link",
+    "listing",
+    "reconcile",
+    "update_matching",
+]
 
-_COLUMNS = (
-    "p.position_id, p.school_number, p.assignment_code, p.title_code, t.description, p.start_date, p.end_date"
-)
+_COLUMNS = "position_id, school_number, assignment_code, title_code, start_date, end_date"
 
 
-def _as_dict(row: Sequence[Any]) -> dict[str, Any]:
-    return {
-        "positionId": row[0],
-        "schoolNumber": row[1],
-        "assignmentCode": row[2],
-        "titleCode": row[3],
-        "titleDescription": row[4],
-        "startDate": row[5],
-        "endDate": row[6],
-    }
+def _as_dicts(ctx: Ctx, rows: Sequence[Sequence[Any]]) -> list[dict[str, Any]]:
+    """Position rows in payload shape, with their titles' descriptions (from the title list)."""
+    titles = reference.titles_of(ctx.conn, {r[3] for r in rows if r[3]})
+    return [
+        {
+            "positionId": row[0],
+            "schoolNumber": row[1],
+            "assignmentCode": row[2],
+            "titleCode": row[3],
+            "titleDescription": titles.get(row[3]) if row[3] else None,
+            "startDate": row[4],
+            "endDate": row[5],
+        }
+        for row in rows
+    ]
 
 
 def listing(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:
     """A person's positions, by start date."""
     rows = ctx.conn.execute(
-        f"SELECT {_COLUMNS} FROM position p LEFT JOIN title t ON t.title_code = p.title_code "
-        "WHERE p.person_id = ? ORDER BY p.start_date, p.position_id",
+        f"SELECT {_COLUMNS} FROM position WHERE person_id = ? ORDER BY start_date, position_id",
         (person_id,),
     ).fetchall()
-    return [_as_dict(r) for r in rows]
+    return _as_dicts(ctx, rows)
+
+
+def by_person(ctx: Ctx, person_ids: set[int] | None = None) -> dict[int, list[tuple[Any, ...]]]:
+    """``(school, assignment code, title code, start, end)`` of every person's
+    positions (or those of ``person_ids``), by person id, in start-date order."""
+    out: dict[int, list[tuple[Any, ...]]] = {}
+    for person_id, *row in ctx.conn.execute(
+        "SELECT person_id, school_number, assignment_code, title_code, start_date, end_date FROM position "
+        "ORDER BY person_id, start_date, position_id"
+    ):
+        if person_ids is None or person_id in person_ids:
+            out.setdefault(person_id, []).append(tuple(row))
+    return out
 
 
 def _by_ids(ctx: Ctx, ids: Sequence[int]) -> list[dict[str, Any]]:
@@ -60,11 +85,10 @@ def _by_ids(ctx: Ctx, ids: Sequence[int]) -> list[dict[str, Any]]:
         return []
     marks = ",".join("?" for _ in ids)
     rows = ctx.conn.execute(
-        f"SELECT {_COLUMNS} FROM position p LEFT JOIN title t ON t.title_code = p.title_code "
-        f"WHERE p.position_id IN ({marks}) ORDER BY p.start_date, p.position_id",
+        f"SELECT {_COLUMNS} FROM position WHERE position_id IN ({marks}) ORDER BY start_date, position_id",
         tuple(ids),
     ).fetchall()
-    return [_as_dict(r) for r in rows]
+    return _as_dicts(ctx, rows)
 
 
 def check_lists(ctx: Ctx, position: Mapping[str, Any], path: str) -> None:
@@ -113,7 +137,7 @@ def get(ctx: Ctx, position_id: int) -> dict[str, Any]:
         raise NotFoundError(
             f"positionId: no position {position_id}",
             field="positionId",
-            rule="position-exists",
+            rule=Rule.POSITION_EXISTS,
             value=position_id,
         )
     return found[0]
@@ -240,7 +264,7 @@ def update_matching(ctx: Ctx, person_id: int, position: Mapping[str, Any], who: 
             f"startDate {position['startDate']} (to update its end date) or endDate "
             f"{end if end else 'empty'} (to update its start date)",
             field="position",
-            rule="position-match",
+            rule=Rule.POSITION_MATCH,
             value=None,
         )
     marks = ",".join("?" for _ in ids)

@@ -20,7 +20,8 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from addrmatch.boi.errors import ReadOnlyError, ValidationError
-from addrmatch.boi.schema import STAFF_DEMOGRAPHICS
+from addrmatch.boi.fields import DEFAULT_SCHEMA, LOCK_AREAS, StaffSchema
+from addrmatch.boi.rules import Rule
 
 __all__ = [
     "AREA_OF_FIELD",
@@ -33,24 +34,10 @@ __all__ = [
     "set_preferences",
 ]
 
-LOCK_AREAS: tuple[str, ...] = (
-    "Staff Creation",
-    "Staff Number",
-    "Staff Demographics",
-    "Staff Employment",
-    "Staff Employment Assignments",
-    "Staff Household",
-)
 HOUSEHOLD_TOGGLE = "Allow household and address creations/updates from the HR system"
 
-#: Staff payload field -> the lock area it belongs to.
-AREA_OF_FIELD: dict[str, str] = {
-    "staffNumber": "Staff Number",
-    **{f: "Staff Demographics" for f in STAFF_DEMOGRAPHICS},
-    "employments": "Staff Employment",
-    "positions": "Staff Employment Assignments",
-    "household": "Staff Household",
-}
+#: Staff payload field -> the lock area it belongs to (each Field's ``lock``).
+AREA_OF_FIELD: dict[str, str] = DEFAULT_SCHEMA.lock_of
 
 
 def _read(conn: sqlite3.Connection, name: str) -> bool:
@@ -63,7 +50,7 @@ def _area(area: str) -> str:
         raise ValidationError(
             f"locks: {area!r} is not a lock area (areas: {', '.join(LOCK_AREAS)})",
             field="locks",
-            rule="lock-area",
+            rule=Rule.LOCK_AREA,
             value=area,
         )
     return area
@@ -98,7 +85,7 @@ def set_preferences(
     for area, locked in (locks or {}).items():
         if not isinstance(locked, bool):
             raise ValidationError(
-                f"locks[{area!r}]: must be true or false", field="locks", rule="type", value=locked
+                f"locks[{area!r}]: must be true or false", field="locks", rule=Rule.TYPE, value=locked
             )
         values.append((_area(area), int(locked)))
     if allow_household_updates is not None:
@@ -106,7 +93,7 @@ def set_preferences(
             raise ValidationError(
                 "allow_household_updates: must be true or false",
                 field="allowHouseholdUpdates",
-                rule="type",
+                rule=Rule.TYPE,
                 value=allow_household_updates,
             )
         values.append((HOUSEHOLD_TOGGLE, int(allow_household_updates)))
@@ -117,18 +104,21 @@ def set_preferences(
     )
 
 
-def check_unlocked(conn: sqlite3.Connection, fields: Iterable[str], who: str) -> None:
+def check_unlocked(
+    conn: sqlite3.Connection, fields: Iterable[str], who: str, *, schema: StaffSchema = DEFAULT_SCHEMA
+) -> None:
     """Raise :class:`ReadOnlyError` when a field belongs to a locked area.
 
-    ``who`` describes the HR-managed staff member for the message.
+    ``who`` describes the HR-managed staff member for the message; the lock
+    area of a field is its ``Field.lock`` in ``schema``.
     """
     for field in fields:
-        area = AREA_OF_FIELD.get(field)
+        area = schema.lock_of.get(field)
         if area is not None and is_locked(conn, area):
             raise ReadOnlyError(
                 f"{field}: {area} is locked for {who}, which the HR system maintains "
                 f"(unlock {area} in Business Office Preferences to edit it in Campus)",
                 field=field,
-                rule=f"locked:{area}",
+                rule=Rule.locked(area),
                 value=None,
             )

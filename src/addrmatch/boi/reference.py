@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any, TextIO
 
 from addrmatch.boi.errors import UnknownReferenceError, ValidationError
+from addrmatch.boi.rules import Rule
 
 __all__ = ["KINDS", "RefKind", "add", "ensure_title", "listing", "load_csv", "require"]
 
@@ -42,9 +43,9 @@ KINDS: dict[str, RefKind] = {
     k.kind: k
     for k in (
         RefKind(
-            "schools", "school", "school_number", "name", "schoolNumber", "name", "school", "listed-school"
+            "schools", "school", "school_number", "name", "schoolNumber", "name", "school", Rule.LISTED_SCHOOL
         ),
-        RefKind("genders", "gender", "code", "name", "code", "name", "gender", "listed-gender"),
+        RefKind("genders", "gender", "code", "name", "code", "name", "gender", Rule.LISTED_GENDER),
         RefKind(
             "assignmentCodes",
             "assignment_code",
@@ -53,7 +54,7 @@ KINDS: dict[str, RefKind] = {
             "assignmentCode",
             "description",
             "assignment code",
-            "listed-assignment-code",
+            Rule.LISTED_ASSIGNMENT_CODE,
         ),
         RefKind(
             "titles",
@@ -63,7 +64,7 @@ KINDS: dict[str, RefKind] = {
             "titleCode",
             "titleDescription",
             "title",
-            "listed-title",
+            Rule.LISTED_TITLE,
         ),
     )
 }
@@ -76,7 +77,7 @@ def _kind(kind: str) -> RefKind:
         raise ValidationError(
             f"kind: {kind!r} is not a reference list (known: {', '.join(KINDS)})",
             field="kind",
-            rule="reference-kind",
+            rule=Rule.REFERENCE_KIND,
             value=kind,
         ) from None
 
@@ -93,10 +94,10 @@ def listing(conn: sqlite3.Connection, kind: str) -> list[dict[str, Any]]:
 def _text(field: str, value: Any, *, line: int | None = None) -> str:
     where = f" (line {line})" if line is not None else ""
     if isinstance(value, bool) or not isinstance(value, (str, int)):
-        raise ValidationError(f"{field}{where}: must be text", field=field, rule="type", value=value)
+        raise ValidationError(f"{field}{where}: must be text", field=field, rule=Rule.TYPE, value=value)
     text = str(value).strip()
     if not text:
-        raise ValidationError(f"{field}{where}: required", field=field, rule="required", value=None)
+        raise ValidationError(f"{field}{where}: required", field=field, rule=Rule.REQUIRED, value=None)
     return text
 
 
@@ -132,7 +133,7 @@ def _load_rows(conn: sqlite3.Connection, ref: RefKind, handle: TextIO | io.Strin
             f"{', '.join(missing)}: missing CSV column for {ref.kind} (header must have "
             f"{ref.code_key},{ref.name_key}; got {','.join(header) or 'nothing'})",
             field=missing[0],
-            rule="csv-header",
+            rule=Rule.CSV_HEADER,
             value=None,
         )
     reader.fieldnames = header

@@ -2,18 +2,23 @@
 
 The specification's JSON (camelCase) as Python dicts. Every field of the
 staff member, employment, position, household and household location objects
-is declared here with its type, whether it is required, and the default the
-library fills in when the HR system does not send it; :func:`clean_staff` and
+is declared once, in :mod:`addrmatch.boi.fields`, with its type, whether it
+is required, the default the library fills in when the HR system does not
+send it, and its size limit; :func:`clean_staff` and
 :func:`clean_position` validate a payload against it, and
 :func:`schema_table` renders it as the README table.
 
 Types:
 
 * ``string``: text; an ``int`` is accepted and turned into text; surrounding
-  blanks are removed and an empty string counts as not given.
+  blanks are removed and an empty string counts as not given. Text passes
+  the input gate (:mod:`addrmatch.inputs`): at most the field's size limit
+  (:data:`~addrmatch.boi.fields.LIMITS`, by kind), no lone surrogate, no
+  control character.
 * ``date``: ``"YYYY-MM-DD"`` (or a :class:`datetime.date`); no order or
   overlap checks, as the specification says.
-* ``boolean``: ``true``/``false``.
+* ``boolean``: read by :func:`addrmatch.inputs.parse_bool` (``true``/``false``,
+  ``1``/``0``, ``yes``/``no``, ``y``/``n``...).
 * ``ssn``: nine digits, ``"123-45-6789"`` or ``"123456789"``; stored as
   nine digits, returned masked (``"***-**-6789"``).
 * ``address``: a BOI address mapping, checked by :mod:`addrmatch.rules` and
@@ -27,26 +32,47 @@ and sent again.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as _dt
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import Any, Literal
 
 from addrmatch.boi.errors import ValidationError
-from addrmatch.boi.masking import is_sensitive
+from addrmatch.boi.fields import (
+    CALL_DATE,
+    DEFAULT_SCHEMA,
+    EMPLOYMENT_FIELDS,
+    HOUSEHOLD_FIELDS,
+    LAST_NAME,
+    LOCATION_FIELDS,
+    MAX_DEPTH,
+    MAX_ITEMS,
+    POSITION_FIELDS,
+    STAFF_FIELDS,
+    Field,
+    StaffSchema,
+    _Dynamic,
+)
+from addrmatch.boi.masking import is_sensitive, mask_value
+from addrmatch.boi.rules import Rule
+from addrmatch.inputs import integer_problem, parse_bool, preview, text_problem
 
 __all__ = [
     "CALL_DATE",
     "EMPLOYMENT_FIELDS",
     "HOUSEHOLD_FIELDS",
+    "LAST_NAME",
     "LOCATION_FIELDS",
     "MASKED_SSN_RE",
     "POSITION_FIELDS",
+    "STAFF_DEMOGRAPHICS",
     "STAFF_FIELDS",
     "Field",
     "Mode",
     "check_date",
+    "check_depth",
+    "check_text",
     "clean_household",
     "clean_position",
     "clean_staff",
@@ -56,173 +82,66 @@ __all__ = [
 
 Mode = Literal["create", "update", "legacy", "person"]
 
-
-class _Dynamic:
-    """A default computed at call time (shown by its description in the README)."""
-
-    __slots__ = ("description",)
-
-    def __init__(self, description: str) -> None:
-        self.description = description
-
-    def __repr__(self) -> str:
-        return f"<{self.description}>"
-
-
-#: Default: the date of the call (``Campus(clock=...)``).
-CALL_DATE = _Dynamic("date of the call")
-#: Default: the staff member's lastName.
-LAST_NAME = _Dynamic("the staff member's lastName")
-
-
-@dataclass(frozen=True)
-class Field:
-    """One payload field.
-
-    ``default`` is what the library stores when the field is absent from a
-    create payload; on an update an absent field leaves the stored value as is.
-    """
-
-    name: str
-    type: str
-    required: bool = False
-    default: Any = None
-    description: str = ""
-    fields: tuple[Field, ...] = ()
-    output_only: bool = False
-
-
-EMPLOYMENT_FIELDS: tuple[Field, ...] = (
-    Field("hireDate", "date", True, description="Hire date; matches an update's employment to a stored one."),
-    Field("terminationDate", "date", description="Termination date."),
-)
-
-POSITION_FIELDS: tuple[Field, ...] = (
-    Field("positionId", "integer", output_only=True, description="Campus id of the district assignment."),
-    Field("schoolNumber", "string", True, description="A listed school (`campus.schools()`)."),
-    Field(
-        "assignmentCode",
-        "string",
-        description="A listed State assignment code (`campus.assignment_codes()`). "
-        "titleCode or assignmentCode is required.",
-    ),
-    Field("titleCode", "string", description="District title; an unknown one is created."),
-    Field(
-        "titleDescription", "string", description="Used when the titleCode is new (default: the titleCode)."
-    ),
-    Field("startDate", "date", True, description="Start date."),
-    Field("endDate", "date", description="End date."),
-)
-
-LOCATION_FIELDS: tuple[Field, ...] = (
-    Field("locationId", "integer", output_only=True, description="Campus id of the household location."),
-    Field("addressId", "integer", output_only=True, description="AddressStore id of the address."),
-    Field(
-        "address",
-        "address",
-        True,
-        description="BOI address: the components, or fullStreetAddress (+ city, state, zip, county...).",
-    ),
-    Field(
-        "startDate", "date", default=CALL_DATE, description="Start of the household's life at the address."
-    ),
-    Field("endDate", "date", description="End of the household's life at the address."),
-    Field("mailing", "boolean", default=True, description="Mailing address."),
-    Field("physical", "boolean", default=True, description="Physical (residence) address."),
-    Field("secondary", "boolean", default=False, description="Secondary location."),
-    Field("private", "boolean", default=False, description="Address is private."),
-)
-
-HOUSEHOLD_FIELDS: tuple[Field, ...] = (
-    Field("householdId", "integer", output_only=True, description="Campus id of the household."),
-    Field(
-        "staffHousehold",
-        "boolean",
-        output_only=True,
-        description="Created for a staff member by the HR system.",
-    ),
-    Field("name", "string", default=LAST_NAME, description="Household name."),
-    Field("phone", "string", description="Household phone."),
-    Field("phonePrivate", "boolean", default=False, description="Household phone is private."),
-    Field(
-        "householdLocations",
-        "array",
-        default=[],
-        fields=LOCATION_FIELDS,
-        description="The household's current locations (a complete list on update).",
-    ),
-)
-
-STAFF_FIELDS: tuple[Field, ...] = (
-    Field("personId", "integer", output_only=True, description="Campus person id."),
-    Field("staffNumber", "string", True, description="Local Staff Number; unique (case-insensitive)."),
-    Field("lastName", "string", True, description="Last name (a change starts a new identity)."),
-    Field("firstName", "string", True, description="First name (a change starts a new identity)."),
-    Field("middleName", "string", description="Middle name (a change starts a new identity)."),
-    Field("gender", "string", True, description="A listed gender code (`campus.genders()`)."),
-    Field("ssn", "ssn", description="Social Security number; personal data, always returned masked."),
-    Field("birthdate", "date", description="Birth date; personal data."),
-    Field("workPhone", "string", description="Work phone."),
-    Field("cellPhone", "string", description="Cell phone."),
-    Field("otherPhone", "string", description="Other phone."),
-    Field("workEmail", "string", description="Work email."),
-    Field("personalEmail", "string", description="Personal email."),
-    Field(
-        "employments",
-        "array",
-        default=[],
-        fields=EMPLOYMENT_FIELDS,
-        description="District employments (several for rehires).",
-    ),
-    Field(
-        "positions",
-        "array",
-        default=[],
-        fields=POSITION_FIELDS,
-        description="District assignments; on update, the complete list.",
-    ),
-    Field(
-        "household",
-        "object",
-        fields=HOUSEHOLD_FIELDS,
-        description="Household and its address (ignored when the preference is off).",
-    ),
-    Field(
-        "staffMember", "boolean", output_only=True, description="Has a position (is a Campus staff member)."
-    ),
-    Field("hrManaged", "boolean", output_only=True, description="Created or updated by the HR system."),
-    Field("warnings", "array", output_only=True, description="Notes on the call (see Warnings)."),
-    Field(
-        "addressResolutions",
-        "array",
-        output_only=True,
-        description="How each household address was resolved: exact, reparse, partial or created.",
-    ),
-)
-
 #: The demographic fields of a staff member, in schema order: the names, gender,
 #: SSN, birthdate, phones and emails (every scalar input field but staffNumber).
-STAFF_DEMOGRAPHICS: tuple[str, ...] = tuple(
-    f.name for f in STAFF_FIELDS if not f.output_only and not f.fields and f.name != "staffNumber"
-)
+STAFF_DEMOGRAPHICS: tuple[str, ...] = DEFAULT_SCHEMA.demographics
 
-_STAFF_ONLY = frozenset({"staffNumber", "employments", "positions", "household"})
 _DATE_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 _SSN_RE = re.compile(r"\d{3}-?\d{2}-?\d{4}")
 #: An SSN as results show it; accepted back on update when it is the stored one's.
 MASKED_SSN_RE = re.compile(r"\*\*\*-\*\*-\d{4}")
-_TRUE = frozenset({"true", "1", "yes"})
-_FALSE = frozenset({"false", "0", "no"})
+#: The largest integer accepted where text is expected (an int staff number, code...).
+_MAX_INT = 10**18
 
 
 def _show(path: str, value: Any) -> str:
     """A value for a message: personal data masked, long text cut."""
     if is_sensitive(path):
-        from addrmatch.boi.masking import mask_value
-
         return repr(mask_value(path, value))
-    text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
+    return preview(value, 77)
+
+
+def check_text(path: str, value: Any, limit: int) -> str:
+    """``value`` if it passes the input gate as text of at most ``limit``
+    characters, else :class:`ValidationError` naming ``path`` and the rule.
+
+    >>> check_text("lastName", "Smith", 100)
+    'Smith'
+    >>> check_text("lastName", "A\\ud800", 100)
+    Traceback (most recent call last):
+    ...
+    addrmatch.boi.errors.ValidationError: lastName: holds a lone surrogate U+D800 at position 1: not valid Unicode text
+    """
+    problem = text_problem(value, limit=limit)
+    if problem is not None:
+        raise ValidationError(f"{path}: {problem.message}", field=path, rule=problem.rule, value=None)
+    return value  # type: ignore[no-any-return]
+
+
+def check_depth(path: str, payload: Any, limit: int = MAX_DEPTH) -> None:
+    """Refuse a payload nested deeper than ``limit`` lists/objects (without recursion).
+
+    >>> deep: list = []; cur = deep
+    >>> for _ in range(100): cur.append([]); cur = cur[0]
+    >>> check_depth("payload", deep)
+    Traceback (most recent call last):
+    ...
+    addrmatch.boi.errors.ValidationError: payload: nested more than 16 levels deep
+    """
+    stack: list[tuple[Any, int]] = [(payload, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if isinstance(value, Mapping):
+            children: Any = value.values()
+        elif isinstance(value, (list, tuple)):
+            children = value
+        else:
+            continue
+        if depth > limit:
+            raise ValidationError(
+                f"{path}: nested more than {limit} levels deep", field=path, rule=Rule.NESTING, value=None
+            )
+        stack.extend((child, depth + 1) for child in children)
 
 
 def check_date(path: str, value: Any) -> str | None:
@@ -253,34 +172,42 @@ def check_date(path: str, value: Any) -> str | None:
     raise ValidationError(
         f"{path}: not a date in the form YYYY-MM-DD, got {_show(path, value)}",
         field=path,
-        rule="date-format",
+        rule=Rule.DATE_FORMAT,
         value=value,
     )
 
 
-def _check_string(path: str, value: Any) -> str | None:
-    if isinstance(value, bool) or not isinstance(value, (str, int)):
+def _check_string(path: str, value: Any, spec: Field | None = None) -> str | None:
+    if isinstance(value, int) and not isinstance(value, bool):
+        problem = integer_problem(value, minimum=-_MAX_INT, maximum=_MAX_INT)
+        if problem is not None:
+            raise ValidationError(f"{path}: {problem.message}", field=path, rule=problem.rule, value=None)
+        value = str(value)
+    if not isinstance(value, str):
         raise ValidationError(
-            f"{path}: must be text, got {type(value).__name__}", field=path, rule="type", value=value
+            f"{path}: must be text, got {type(value).__name__}", field=path, rule=Rule.TYPE, value=None
         )
-    text = str(value).strip()
+    limit = spec.limit if spec is not None and spec.limit is not None else LIMITS_DEFAULT
+    check_text(path, value, limit)
+    text = value.strip()
     return text or None
 
 
+#: The size limit of a text field without a kind.
+LIMITS_DEFAULT = 200
+
+
 def _check_boolean(path: str, value: Any) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, int) and value in (0, 1):
-        return bool(value)
-    if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-        return value.strip().lower() in _TRUE
-    raise ValidationError(
-        f"{path}: must be true or false, got {_show(path, value)}", field=path, rule="type", value=value
-    )
+    parsed = parse_bool(value)
+    if parsed is None:
+        raise ValidationError(
+            f"{path}: must be true or false, got {_show(path, value)}", field=path, rule=Rule.TYPE, value=None
+        )
+    return parsed
 
 
-def _check_ssn(path: str, value: Any) -> str | None:
-    text = _check_string(path, value)
+def _check_ssn(path: str, value: Any, spec: Field) -> str | None:
+    text = _check_string(path, value, spec)
     if text is None:
         return None
     if MASKED_SSN_RE.fullmatch(text):
@@ -289,7 +216,7 @@ def _check_ssn(path: str, value: Any) -> str | None:
         raise ValidationError(
             f"{path}: must be 9 digits (NNN-NN-NNNN or NNNNNNNNN), got {_show(path, text)}",
             field=path,
-            rule="ssn-format",
+            rule=Rule.SSN_FORMAT,
             value=text,
         )
     return text.replace("-", "")
@@ -300,32 +227,49 @@ def _check_value(path: str, spec: Field, value: Any) -> Any:
         return None
     kind = spec.type
     if kind == "string":
-        return _check_string(path, value)
+        return _check_string(path, value, spec)
     if kind == "date":
+        if isinstance(value, str):
+            check_text(path, value, spec.limit or LIMITS_DEFAULT)
         return check_date(path, value)
     if kind == "boolean":
         return _check_boolean(path, value)
     if kind == "ssn":
-        return _check_ssn(path, value)
+        return _check_ssn(path, value, spec)
+    if kind == "integer":
+        problem = integer_problem(value, minimum=1, maximum=2**63 - 1)
+        if problem is not None:
+            raise ValidationError(f"{path}: {problem.message}", field=path, rule=problem.rule, value=None)
+        return value
     if kind == "address":
         if not isinstance(value, Mapping):
             raise ValidationError(
                 f"{path}: must be an address object, got {type(value).__name__}",
                 field=path,
-                rule="type",
+                rule=Rule.TYPE,
                 value=None,
             )
         return dict(value)
     if kind == "object":
         if not isinstance(value, Mapping):
             raise ValidationError(
-                f"{path}: must be an object, got {type(value).__name__}", field=path, rule="type", value=None
+                f"{path}: must be an object, got {type(value).__name__}",
+                field=path,
+                rule=Rule.TYPE,
+                value=None,
             )
         return _clean_object(path, value, spec.fields, "update")
     if kind == "array":
         if isinstance(value, (str, bytes, Mapping)) or not isinstance(value, (list, tuple)):
             raise ValidationError(
-                f"{path}: must be a list, got {type(value).__name__}", field=path, rule="type", value=None
+                f"{path}: must be a list, got {type(value).__name__}", field=path, rule=Rule.TYPE, value=None
+            )
+        if len(value) > MAX_ITEMS:
+            raise ValidationError(
+                f"{path}: {len(value):,} items, more than the limit of {MAX_ITEMS:,}",
+                field=path,
+                rule=Rule.TOO_LONG,
+                value=None,
             )
         items = []
         for i, item in enumerate(value):
@@ -334,7 +278,7 @@ def _check_value(path: str, spec: Field, value: Any) -> Any:
                 raise ValidationError(
                     f"{item_path}: must be an object, got {type(item).__name__}",
                     field=item_path,
-                    rule="type",
+                    rule=Rule.TYPE,
                     value=None,
                 )
             items.append(_clean_object(item_path, item, spec.fields, "create"))
@@ -342,18 +286,27 @@ def _check_value(path: str, spec: Field, value: Any) -> Any:
     raise AssertionError(f"unknown schema type {kind!r}")  # pragma: no cover - schema is static
 
 
+def _key_name(key: Any) -> str:
+    """A payload key for a message: capped, and readable even when it is not valid text."""
+    text = key if isinstance(key, str) else preview(key)
+    if text_problem(text, limit=60) is not None:
+        return preview(text.encode("utf-8", "backslashreplace").decode("ascii", "backslashreplace"), 60)
+    return text
+
+
 def _clean_object(
     prefix: str, payload: Mapping[str, Any], specs: tuple[Field, ...], mode: str
 ) -> dict[str, Any]:
     by_name = {f.name: f for f in specs}
-    unknown = sorted(str(k) for k in payload if k not in by_name)
+    unknown = sorted(_key_name(k) for k in payload if k not in by_name)
     if unknown:
         where = f"{prefix}." if prefix else ""
+        shown = ", ".join(where + k for k in unknown[:20]) + (" ..." if len(unknown) > 20 else "")
         raise ValidationError(
-            f"{', '.join(where + k for k in unknown)}: not a field of this object "
+            f"{shown}: not a field of this object "
             f"(known: {', '.join(f.name for f in specs if not f.output_only)})",
             field=where + unknown[0],
-            rule="unknown-field",
+            rule=Rule.UNKNOWN_FIELD,
             value=None,
         )
     cleaned: dict[str, Any] = {}
@@ -368,12 +321,12 @@ def _clean_object(
             if spec.name not in payload or (value is None and spec.type in ("array", "object")):
                 continue
             if value is None and required:
-                raise ValidationError(f"{path}: required, cannot be cleared", field=path, rule="required")
+                raise ValidationError(f"{path}: required, cannot be cleared", field=path, rule=Rule.REQUIRED)
             cleaned[spec.name] = value
         elif value is not None:
             cleaned[spec.name] = value
         elif required:
-            raise ValidationError(f"{path}: required", field=path, rule="required")
+            raise ValidationError(f"{path}: required", field=path, rule=Rule.REQUIRED)
         else:
             default = spec.default
             cleaned[spec.name] = list(default) if isinstance(default, list) else default
@@ -386,18 +339,32 @@ def _check_position_codes(path: str, position: Mapping[str, Any]) -> None:
         raise ValidationError(
             f"{field}: a position needs a titleCode or an assignmentCode (or both)",
             field=field,
-            rule="title-or-assignment-code",
+            rule=Rule.TITLE_OR_ASSIGNMENT_CODE,
             value=None,
         )
 
 
-def clean_staff(payload: Any, *, mode: Mode = "create") -> dict[str, Any]:
+def _mode_schema(schema: StaffSchema, mode: Mode) -> tuple[Field, ...]:
+    if mode not in ("legacy", "person"):
+        return schema.fields
+    structured = {"staffNumber", "employments", "positions", "household"}
+    return tuple(
+        dataclasses.replace(f, required=f.required and f.name not in ("staffNumber", "gender"))
+        for f in schema.fields
+        if mode == "legacy" or f.name not in structured
+    )
+
+
+def clean_staff(
+    payload: Any, *, mode: Mode = "create", schema: StaffSchema = DEFAULT_SCHEMA
+) -> dict[str, Any]:
     """Validate a staff payload and return a cleaned copy.
 
     ``mode``: ``"create"`` (required fields checked, defaults filled in),
     ``"update"`` (only the fields present, none filled in; a required field
     cannot be cleared), ``"legacy"`` (existing Campus data: staffNumber and
     gender optional), ``"person"`` (a student or parent: no staff fields).
+    ``schema``: the staff object's fields (a Campus subclass may add some).
 
     >>> clean_staff({"staffNumber": 1001, "lastName": " Smith ", "firstName": "P", "gender": "F"})["lastName"]
     'Smith'
@@ -412,31 +379,17 @@ def clean_staff(payload: Any, *, mode: Mode = "create") -> dict[str, Any]:
         raise ValidationError(
             f"payload: must be an object (a mapping of the staff fields), got {type(payload).__name__}",
             field="payload",
-            rule="type",
+            rule=Rule.TYPE,
             value=None,
         )
-    specs = STAFF_FIELDS
+    check_depth("payload", payload)
     object_mode = "update" if mode == "update" else "create"
-    if mode in ("legacy", "person"):
-        specs = tuple(
-            Field(
-                f.name,
-                f.type,
-                f.required and f.name not in ("staffNumber", "gender"),
-                f.default,
-                f.description,
-                f.fields,
-                f.output_only,
-            )
-            for f in STAFF_FIELDS
-            if mode == "legacy" or f.name not in _STAFF_ONLY
-        )
-    cleaned = _clean_object("", payload, specs, object_mode)
+    cleaned = _clean_object("", payload, _mode_schema(schema, mode), object_mode)
     if mode != "update" and MASKED_SSN_RE.fullmatch(cleaned.get("ssn") or ""):
         raise ValidationError(
             f"ssn: a masked SSN ({cleaned['ssn']}) cannot be stored; send the full SSN or none",
             field="ssn",
-            rule="ssn-masked",
+            rule=Rule.SSN_MASKED,
             value=cleaned["ssn"],
         )
     for i, position in enumerate(cleaned.get("positions") or ()):
@@ -448,6 +401,11 @@ def clean_staff(payload: Any, *, mode: Mode = "create") -> dict[str, Any]:
 
 
 def fill_defaults(values: dict[str, Any], specs: tuple[Field, ...]) -> dict[str, Any]:
+    """Fill the absent (None) fields of a cleaned object with their defaults, in place.
+
+    >>> fill_defaults({"name": "Rivera"}, HOUSEHOLD_FIELDS)["phonePrivate"]
+    False
+    """
     for spec in specs:
         if not spec.output_only and values.get(spec.name) is None:
             default = spec.default
@@ -462,7 +420,8 @@ def clean_household(payload: Any, *, path: str = "household") -> dict[str, Any]:
     >>> h["phonePrivate"], h["householdLocations"][0]["mailing"], h["householdLocations"][0]["startDate"]
     (False, True, <date of the call>)
     """
-    spec = next(f for f in STAFF_FIELDS if f.name == "household")
+    check_depth(path, payload)
+    spec = DEFAULT_SCHEMA.by_name["household"]
     return fill_defaults(_check_value(path, spec, payload) or {}, HOUSEHOLD_FIELDS)
 
 
@@ -482,9 +441,10 @@ def clean_position(payload: Any) -> dict[str, Any]:
         raise ValidationError(
             f"payload: must be a position object, got {type(payload).__name__}",
             field="payload",
-            rule="type",
+            rule=Rule.TYPE,
             value=None,
         )
+    check_depth("payload", payload)
     cleaned = _clean_object("", payload, POSITION_FIELDS, "create")
     _check_position_codes("", cleaned)
     return cleaned

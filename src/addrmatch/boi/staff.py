@@ -10,8 +10,14 @@
   report counts them); ``create_staff`` refuses a number already in use.
 * A person with no position is not yet a staff member: results and search
   carry ``staffMember: false``.
-* Employments are matched by hire date on update (termination date updated),
-  new ones added; no date order or overlap checks.
+* Employments (:mod:`~addrmatch.boi.employment`) are matched by hire date on
+  update (termination date updated), new ones added; no date order or
+  overlap checks.
+
+This module is the one owner of the ``person``, ``identity``, ``staff`` and
+``person_combine`` tables: the reports and the synchronization read staff
+through it (:func:`rows`, :func:`holders`). The demographic columns come
+from the staff fields (``ctx.schema``, :mod:`addrmatch.boi.fields`).
 """
 
 from __future__ import annotations
@@ -19,7 +25,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from addrmatch.boi import household, positions, reference
+from addrmatch.boi import employment, household, positions, reference
 from addrmatch.boi.db import Ctx
 from addrmatch.boi.errors import (
     AmbiguousStaffNumberError,
@@ -27,34 +33,36 @@ from addrmatch.boi.errors import (
     NotFoundError,
     ValidationError,
 )
+from addrmatch.boi.fields import DEFAULT_SCHEMA
 from addrmatch.boi.masking import MaskedRecord, mask_ssn
+from addrmatch.boi.rules import Rule
 from addrmatch.boi.schema import MASKED_SSN_RE
+from addrmatch.inputs import integer_problem, preview
 
 __all__ = [
     "combine",
     "create",
     "describe",
     "find_person",
+    "holders",
+    "hr_managed",
     "identities",
+    "insert_legacy",
     "insert_person",
+    "is_person",
+    "mark_hr",
     "number_of",
     "record",
+    "rows",
     "search",
     "update",
 ]
 
-#: payload name -> person column, for the scalar demographics.
-PERSON_COLUMNS: dict[str, str] = {
-    "gender": "gender",
-    "ssn": "ssn",
-    "birthdate": "birthdate",
-    "workPhone": "work_phone",
-    "cellPhone": "cell_phone",
-    "otherPhone": "other_phone",
-    "workEmail": "work_email",
-    "personalEmail": "personal_email",
-}
-_NAMES = ("lastName", "firstName", "middleName")
+#: payload name -> person column, for the scalar demographics (from the staff fields).
+PERSON_COLUMNS: dict[str, str] = DEFAULT_SCHEMA.person_columns
+_NAMES = DEFAULT_SCHEMA.names
+#: The largest person id (SQLite's INTEGER PRIMARY KEY).
+_MAX_ID = 2**63 - 1
 
 
 def _like(text: str) -> str:
@@ -81,28 +89,24 @@ def find_person(ctx: Ctx, who: str | int, *, field: str = "staffNumber") -> int:
         raise ValidationError(
             f"{field}: a staff number (text) or a person id (int), got {type(who).__name__}",
             field=field,
-            rule="type",
+            rule=Rule.TYPE,
             value=None,
         )
     if isinstance(who, int):
-        if ctx.one("SELECT 1 FROM person WHERE person_id = ?", (who,)) is None:
+        problem = integer_problem(who, minimum=1, maximum=_MAX_ID)
+        if problem is not None or not is_person(ctx, who):
             raise NotFoundError(
-                f"personId: no person {who}", field="personId", rule="person-exists", value=who
+                f"personId: no person {preview(who)}", field="personId", rule=Rule.PERSON_EXISTS, value=None
             )
         return who
     number = who.strip()
-    ids = [
-        r[0]
-        for r in ctx.conn.execute(
-            "SELECT person_id FROM staff WHERE staff_number = ? COLLATE NOCASE ORDER BY person_id", (number,)
-        )
-    ]
+    ids = holders(ctx, number)
     if not ids:
         raise NotFoundError(
-            f"{field}: no staff member with staff number {number!r}",
+            f"{field}: no staff member with staff number {preview(number)}",
             field=field,
-            rule="staff-exists",
-            value=number,
+            rule=Rule.STAFF_EXISTS,
+            value=preview(number),
         )
     if len(ids) > 1:
         raise AmbiguousStaffNumberError(
@@ -112,6 +116,33 @@ def find_person(ctx: Ctx, who: str | int, *, field: str = "staffNumber") -> int:
             value=number,
         )
     return int(ids[0])
+
+
+def is_person(ctx: Ctx, person_id: int) -> bool:
+    """True when the person exists."""
+    return ctx.one("SELECT 1 FROM person WHERE person_id = ?", (person_id,)) is not None
+
+
+def hr_managed(ctx: Ctx, person_id: int) -> bool | None:
+    """Whether the HR system manages the staff member; None when the person is not staff."""
+    value = ctx.one("SELECT hr_managed FROM staff WHERE person_id = ?", (person_id,))
+    return None if value is None else bool(value)
+
+
+def mark_hr(ctx: Ctx, person_id: int) -> None:
+    """The staff member is now managed by the HR system."""
+    ctx.conn.execute("UPDATE staff SET hr_managed = 1 WHERE person_id = ?", (person_id,))
+
+
+def holders(ctx: Ctx, staff_number: str) -> list[int]:
+    """The persons whose staff number is ``staff_number`` (case-insensitively), by id."""
+    return [
+        r[0]
+        for r in ctx.conn.execute(
+            "SELECT person_id FROM staff WHERE staff_number = ? COLLATE NOCASE ORDER BY person_id",
+            (staff_number,),
+        )
+    ]
 
 
 def _require_unused(ctx: Ctx, staff_number: str, *, except_person: int | None = None) -> None:
@@ -148,10 +179,11 @@ def insert_person(ctx: Ctx, data: Mapping[str, Any], *, origin: str) -> int:
     """A new person with its first identity (starting on the date of the call)."""
     if data.get("gender"):
         reference.require(ctx.conn, "genders", "gender", data["gender"])
-    columns = [*PERSON_COLUMNS.values(), "origin", "created_date"]
+    person_columns = ctx.schema.person_columns
+    columns = [*person_columns.values(), "origin", "created_date"]
     person_id = ctx.insert(
         f"INSERT INTO person ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-        (*(data.get(k) for k in PERSON_COLUMNS), origin, ctx.today),
+        (*(data.get(k) for k in person_columns), origin, ctx.today),
     )
     _new_identity(ctx, person_id, data["lastName"], data["firstName"], data.get("middleName"))
     return person_id
@@ -163,33 +195,6 @@ def _new_identity(ctx: Ctx, person_id: int, last: str, first: str, middle: str |
         "VALUES (?, ?, ?, ?, ?)",
         (person_id, last, first, middle, ctx.today),
     )
-
-
-def _insert_employments(ctx: Ctx, person_id: int, employments: Sequence[Mapping[str, Any]]) -> None:
-    ctx.conn.executemany(
-        "INSERT INTO employment (person_id, hire_date, termination_date) VALUES (?, ?, ?)",
-        [(person_id, e["hireDate"], e.get("terminationDate")) for e in employments],
-    )
-
-
-def _merge_employments(ctx: Ctx, person_id: int, employments: Sequence[Mapping[str, Any]]) -> None:
-    stored = ctx.conn.execute(
-        "SELECT employment_id, hire_date, termination_date FROM employment "
-        "WHERE person_id = ? ORDER BY employment_id",
-        (person_id,),
-    ).fetchall()
-    unmatched = list(stored)
-    for employment in employments:
-        match = next((row for row in unmatched if row[1] == employment["hireDate"]), None)
-        if match is None:
-            _insert_employments(ctx, person_id, [employment])
-            continue
-        unmatched.remove(match)
-        if match[2] != employment.get("terminationDate"):
-            ctx.conn.execute(
-                "UPDATE employment SET termination_date = ? WHERE employment_id = ?",
-                (employment.get("terminationDate"), match[0]),
-            )
 
 
 def _possible_duplicates(ctx: Ctx, person_id: int, data: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -246,7 +251,7 @@ def create(
         (person_id, number, int(hr_managed), ctx.today),
     )
     warnings: list[dict[str, Any]] = []
-    _insert_employments(ctx, person_id, data.get("employments") or ())
+    employment.insert(ctx, person_id, data.get("employments") or ())
     titles: list[str] = []
     for i, position in enumerate(data.get("positions") or ()):
         titles += positions.insert(ctx, person_id, position, f"positions[{i}]")[1]
@@ -290,7 +295,7 @@ def update(
                 "ON CONFLICT (person_id) DO UPDATE SET staff_number = excluded.staff_number",
                 (person_id, number, ctx.today),
             )
-    if any(k in data for k in _NAMES):
+    if any(k in data for k in ctx.schema.names):
         row = conn.execute(
             "SELECT identity_id, last_name, first_name, middle_name FROM identity "
             "WHERE person_id = ? AND end_date IS NULL",
@@ -309,18 +314,18 @@ def update(
             raise ValidationError(
                 f"ssn: the masked SSN {data['ssn']} is not the stored one ({stored}); send the full SSN",
                 field="ssn",
-                rule="ssn-masked",
+                rule=Rule.SSN_MASKED,
                 value=data["ssn"],
             )
         data = {k: v for k, v in data.items() if k != "ssn"}  # unchanged
-    scalar = [(column, data[key]) for key, column in PERSON_COLUMNS.items() if key in data]
+    scalar = [(column, data[key]) for key, column in ctx.schema.person_columns.items() if key in data]
     if scalar:
         conn.execute(
             f"UPDATE person SET {', '.join(f'{c} = ?' for c, _ in scalar)} WHERE person_id = ?",
             (*(v for _, v in scalar), person_id),
         )
     if "employments" in data:
-        _merge_employments(ctx, person_id, data["employments"])
+        employment.merge(ctx, person_id, data["employments"])
     changed_positions = False
     if "positions" in data:
         changed_positions, position_warnings = positions.reconcile(ctx, person_id, data["positions"])
@@ -328,9 +333,7 @@ def update(
     resolutions: list[dict[str, Any]] = []
     if "household" in data:
         if household_allowed:
-            last = ctx.one(
-                "SELECT last_name FROM identity WHERE person_id = ? AND end_date IS NULL", (person_id,)
-            )
+            last = _current_last_name(ctx, person_id)
             hh_warnings, resolutions = household.apply_for_staff(
                 ctx, person_id, data["household"], last_name=last, creating=False
             )
@@ -347,54 +350,89 @@ def update(
     return warnings, resolutions, changed_positions
 
 
+_ALIAS = {"person": "p", "identity": "i", "staff": "s"}
+_FROM = (
+    "FROM person p LEFT JOIN identity i ON i.person_id = p.person_id AND i.end_date IS NULL "
+    "LEFT JOIN staff s ON s.person_id = p.person_id"
+)
+
+
+def _select(ctx: Ctx) -> tuple[list[str], str]:
+    """(field names, SELECT list) of the scalar staff fields stored as columns."""
+    names: list[str] = []
+    columns: list[str] = []
+    for spec in ctx.schema.fields:
+        if spec.output_only or spec.table is None:
+            continue
+        names.append(spec.name)
+        columns.append(f"{_ALIAS[spec.table]}.{spec.column_name}")
+    return names, ", ".join(columns)
+
+
+def _current_last_name(ctx: Ctx, person_id: int) -> str:
+    return str(
+        ctx.one("SELECT last_name FROM identity WHERE person_id = ? AND end_date IS NULL", (person_id,))
+    )
+
+
 def record(ctx: Ctx, person_id: int, *, warnings: Sequence[Mapping[str, Any]] | None = None) -> MaskedRecord:
     """A person in the staff payload shape (SSN masked; the repr masks the birthdate too)."""
+    names, columns = _select(ctx)
     row = ctx.conn.execute(
-        "SELECT p.gender, p.ssn, p.birthdate, p.work_phone, p.cell_phone, p.other_phone, p.work_email, "
-        "p.personal_email, i.last_name, i.first_name, i.middle_name, s.staff_number, "
-        "coalesce(s.hr_managed, 0) "
-        "FROM person p LEFT JOIN identity i ON i.person_id = p.person_id AND i.end_date IS NULL "
-        "LEFT JOIN staff s ON s.person_id = p.person_id WHERE p.person_id = ?",
-        (person_id,),
+        f"SELECT {columns}, coalesce(s.hr_managed, 0) {_FROM} WHERE p.person_id = ?", (person_id,)
     ).fetchone()
     if row is None:
         raise NotFoundError(
-            f"personId: no person {person_id}", field="personId", rule="person-exists", value=person_id
+            f"personId: no person {person_id}", field="personId", rule=Rule.PERSON_EXISTS, value=person_id
         )
-    (gender, ssn, birthdate, work_phone, cell_phone, other_phone, work_email, personal_email) = row[:8]
-    last, first, middle, number, hr_managed = row[8:]
-    employments = [
-        {"hireDate": h, "terminationDate": t}
-        for h, t in ctx.conn.execute(
-            "SELECT hire_date, termination_date FROM employment WHERE person_id = ? "
-            "ORDER BY hire_date, employment_id",
-            (person_id,),
-        )
-    ]
+    values = dict(zip(names, row[:-1], strict=True))
     position_list = positions.listing(ctx, person_id)
-    result = MaskedRecord(
-        personId=person_id,
-        staffNumber=number,
-        lastName=last,
-        firstName=first,
-        middleName=middle,
-        gender=gender,
-        ssn=mask_ssn(ssn),
-        birthdate=birthdate,
-        workPhone=work_phone,
-        cellPhone=cell_phone,
-        otherPhone=other_phone,
-        workEmail=work_email,
-        personalEmail=personal_email,
-        employments=employments,
-        positions=position_list,
-        household=household.for_person(ctx, person_id),
-        staffMember=bool(position_list),
-        hrManaged=bool(hr_managed),
-    )
+    structured = {
+        "employments": employment.listing(ctx, person_id),
+        "positions": position_list,
+        "household": household.for_person(ctx, person_id),
+    }
+    result = MaskedRecord(personId=person_id)
+    for spec in ctx.schema.fields:
+        if spec.output_only:
+            continue
+        if spec.name in values:
+            value = values[spec.name]
+            result[spec.name] = mask_ssn(value) if spec.sensitive == "ssn" else value
+        elif spec.name in structured:
+            result[spec.name] = structured[spec.name]
+    result["staffMember"] = bool(position_list)
+    result["hrManaged"] = bool(row[-1])
     if warnings is not None:
         result["warnings"] = [dict(w) for w in warnings]
     return result
+
+
+def rows(ctx: Ctx) -> list[dict[str, Any]]:
+    """Every Campus staff member (a ``staff`` row) with the current identity and
+    demographics (the staff fields stored as columns), by person id; SSN in
+    clear (for comparison, never rendered), plus ``personId`` and ``hrManaged``."""
+    names, columns = _select(ctx)
+    out = []
+    for row in ctx.conn.execute(
+        f"SELECT s.person_id, {columns}, s.hr_managed FROM staff s JOIN person p ON p.person_id = s.person_id "
+        "LEFT JOIN identity i ON i.person_id = s.person_id AND i.end_date IS NULL ORDER BY s.person_id"
+    ):
+        values = dict(zip(("personId", *names, "hrManaged"), row, strict=True))
+        values["hrManaged"] = bool(values["hrManaged"])
+        out.append(values)
+    return out
+
+
+def insert_legacy(ctx: Ctx, data: Mapping[str, Any]) -> int:
+    """An existing Campus staff member as it is (staff number missing or
+    duplicated, not HR-managed); returns the person id."""
+    person_id = insert_person(ctx, data, origin="legacy")
+    ctx.conn.execute(
+        "INSERT INTO staff (person_id, staff_number, hr_managed, created_date) VALUES (?, ?, 0, ?)",
+        (person_id, data.get("staffNumber"), ctx.today),
+    )
+    return person_id
 
 
 def identities(ctx: Ctx, person_id: int) -> list[dict[str, Any]]:
@@ -503,7 +541,7 @@ def combine(ctx: Ctx, base_id: int, other_id: int) -> list[dict[str, Any]]:
             conn.execute("UPDATE staff SET person_id = ? WHERE person_id = ?", (base_id, other_id))
     fills = ", ".join(
         f"{c} = coalesce({c}, (SELECT {c} FROM person WHERE person_id = :other))"
-        for c in PERSON_COLUMNS.values()
+        for c in ctx.schema.person_columns.values()
     )
     conn.execute(f"UPDATE person SET {fills} WHERE person_id = :base", {"base": base_id, "other": other_id})
     conn.execute(

@@ -61,50 +61,38 @@ when Campus data changed since: validate again. Each staff member commits
 in a transaction of its own, together with its ``sync_record`` status and
 the job's counters, so one failure rolls back nothing else and a crash
 leaves every staff member entirely old or entirely new.
+
+The parts, one idea each: this module is the state machine and the API
+calls; :mod:`~addrmatch.boi.sync_tables` owns the sync tables;
+:mod:`~addrmatch.boi.sync_plan` is the diff planner (what commit would do,
+and the validation report); :mod:`~addrmatch.boi.sync_commit` applies a plan;
+:mod:`~addrmatch.boi.sync_jobs` runs background commit jobs. All work through
+the :class:`~addrmatch.boi.session.Session` they are given.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as _dt
-import hashlib
 import json
 import os
-import sqlite3
-import threading
 import uuid
-from collections import Counter
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeVar
+from collections.abc import Callable, Collection, Iterable, Mapping
+from typing import Any, Protocol, TypeVar
 
-from addrmatch.address import BOI_FIELDS, Address
-from addrmatch.boi import errorlog, notifications, positions, preferences, reference, staff
+from addrmatch.boi import errorlog, preferences, staff, sync_jobs, sync_tables
 from addrmatch.boi.db import Ctx, transaction
-from addrmatch.boi.errors import (
-    AmbiguousStaffNumberError,
-    BOIError,
-    NotFoundError,
-    ValidationError,
-    address_error,
-)
+from addrmatch.boi.endpoints import ENDPOINTS, SYNC_PATH, Endpoint
+from addrmatch.boi.errors import BOIError, ValidationError
+from addrmatch.boi.fields import LIMITS
 from addrmatch.boi.masking import scrub_exception, sensitive_values
-from addrmatch.boi.report import (
-    DEMOGRAPHIC_FIELDS,
-    Report,
-    fold_number,
-    load_staff_rows,
-    number_problems,
-    staff_row,
-    validation_report,
-)
-from addrmatch.boi.schema import STAFF_DEMOGRAPHICS, clean_staff
-from addrmatch.errors import AddressError
-from addrmatch.key import key_of
-from addrmatch.normalize import normalize
-
-if TYPE_CHECKING:
-    from addrmatch.boi.campus import Campus
+from addrmatch.boi.report import Report, fold_number
+from addrmatch.boi.rules import Rule
+from addrmatch.boi.schema import check_text, clean_staff
+from addrmatch.boi.session import Session
+from addrmatch.boi.sync_commit import CommitProgress, execute
+from addrmatch.boi.sync_plan import HrRecord, Plan, PlanItem, Planner, check_record, snapshot, stored_payload
+from addrmatch.boi.sync_tables import STATES, SYNC_SCHEMA, ensure_schema
 
 __all__ = [
     "STATES",
@@ -116,68 +104,7 @@ __all__ = [
     "ensure_schema",
 ]
 
-#: The endpoints' common path.
-SYNC_PATH = "/api/businessOfficeIntegration/staffMembers/sync"
-_PATHS = {
-    "start": f"{SYNC_PATH}/start",
-    "transfer": f"{SYNC_PATH}/transfer",
-    "end": f"{SYNC_PATH}/end",
-    "validate": f"{SYNC_PATH}/validate",
-    "commit": f"{SYNC_PATH}/commit",
-    "submit_commit_job": f"{SYNC_PATH}/submitCommitJob",
-    "commit_job_status": f"{SYNC_PATH}/commitJobStatus",
-    "restart": f"{SYNC_PATH}/restart",
-}
-
-STATES: tuple[str, ...] = ("transferring", "ended", "validated", "committing", "interrupted", "committed")
-
-SYNC_SCHEMA = """
-CREATE TABLE IF NOT EXISTS sync_run (
-    sync_id INTEGER PRIMARY KEY,
-    started_by TEXT NOT NULL,
-    started_at TEXT NOT NULL,
-    state TEXT NOT NULL CHECK (state IN ('transferring', 'ended', 'validated', 'committing', 'interrupted',
-                                         'committed')),
-    batches INTEGER NOT NULL DEFAULT 0,
-    restarts INTEGER NOT NULL DEFAULT 0,
-    ended_at TEXT,
-    validated_at TEXT,
-    validation_digest TEXT,
-    committed_at TEXT
-);
-CREATE TABLE IF NOT EXISTS sync_record (
-    sync_id INTEGER NOT NULL REFERENCES sync_run (sync_id) ON DELETE CASCADE,
-    seq INTEGER NOT NULL,
-    staff_key TEXT NOT NULL,
-    staff_number TEXT NOT NULL,
-    batch INTEGER NOT NULL,
-    payload TEXT NOT NULL,
-    status TEXT NOT NULL DEFAULT 'transferred' CHECK (status IN ('transferred', 'committed', 'failed')),
-    person_id INTEGER,
-    message TEXT,
-    PRIMARY KEY (sync_id, staff_key)
-);
-CREATE UNIQUE INDEX IF NOT EXISTS sync_record_seq ON sync_record (sync_id, seq);
-CREATE TABLE IF NOT EXISTS sync_job (
-    job_id INTEGER PRIMARY KEY,
-    sync_id INTEGER NOT NULL REFERENCES sync_run (sync_id) ON DELETE CASCADE,
-    token TEXT NOT NULL,
-    background INTEGER NOT NULL CHECK (background IN (0, 1)),
-    state TEXT NOT NULL CHECK (state IN ('running', 'completed', 'failed', 'interrupted')),
-    total INTEGER NOT NULL,
-    done INTEGER NOT NULL DEFAULT 0,
-    failed INTEGER NOT NULL DEFAULT 0,
-    started_at TEXT NOT NULL,
-    finished_at TEXT,
-    pid INTEGER NOT NULL,
-    error TEXT
-);
-"""
-
 T = TypeVar("T")
-
-#: ``progress(done, failed, total)``: called after each staff member's transaction.
-CommitProgress = Callable[[int, int, int], None]
 
 _NEXT_STEP = {
     None: "start() a sync first",
@@ -188,12 +115,6 @@ _NEXT_STEP = {
     "interrupted": "the commit was interrupted: validate() again, then commit() (or restart())",
     "committed": "the sync is committed: start() a new one",
 }
-
-# Commit jobs running in this process (their tokens): a job row in state
-# 'running' whose process is this one but whose token is not here was cut
-# short (its thread died with an earlier interpreter state).
-_ACTIVE_JOBS: set[str] = set()
-_ACTIVE_LOCK = threading.Lock()
 
 
 class SyncStateError(BOIError):
@@ -207,550 +128,28 @@ class SyncStateError(BOIError):
     ('sync-state', 'ended')
     """
 
-    rule = "sync-state"
+    rule = Rule.SYNC_STATE
 
 
-def ensure_schema(conn: Any) -> None:
-    """Create the sync tables (once; idempotent), in one transaction.
-
-    >>> import sqlite3; conn = sqlite3.connect(":memory:", isolation_level=None)
-    >>> ensure_schema(conn); ensure_schema(conn)
-    >>> sorted(r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'"))
-    ['sync_job', 'sync_record', 'sync_run']
-    """
-    with transaction(conn):
-        for statement in SYNC_SCHEMA.split(";"):
-            if statement.strip():
-                conn.execute(statement)
+class _HasSession(Protocol):
+    session: Session
 
 
 def _now() -> _dt.datetime:
     return _dt.datetime.now().replace(microsecond=0)
 
 
-def _json_default(value: Any) -> Any:
-    if isinstance(value, (_dt.date, _dt.datetime)):
-        return value.isoformat()
-    return f"<{type(value).__name__}>"
-
-
-# ---------------------------------------------------------------------------
-# the plan: what commit would do
-
-
-@dataclass
-class _Hr:
-    seq: int
-    key: str
-    number: str
-    raw: dict[str, Any]
-    data: dict[str, Any]
-
-
-@dataclass
-class _Location:
-    address_id: int
-    key: str
-    address: Address
-
-
-@dataclass
-class _Household:
-    household_id: int
-    staff_household: bool
-    households: int
-    others: int
-    locations: list[_Location] = field(default_factory=list)
-
-
-@dataclass
-class _Item:
-    hr: _Hr
-    action: str  # "create" | "update" | "conflict"
-    person_id: int | None = None
-    changes: dict[str, Any] = field(default_factory=dict)
-    replace_employments: bool = False
-    conflict: str | None = None
-
-
-@dataclass
-class _Plan:
-    items: list[_Item]
-    digest: str
-    report: Report | None
-
-
-_NAMES = ("lastName", "firstName", "middleName")
-_SCALARS = tuple(f for f in STAFF_DEMOGRAPHICS if f not in _NAMES)
-_ADDRESS_COLUMNS = tuple(BOI_FIELDS)  # the store's component columns, in Address field order
-_ACTIVE = "(end_date IS NULL OR end_date > ?)"
-
-
-def _campus_children(ctx: Ctx) -> tuple[dict[int, list[tuple[Any, ...]]], dict[int, list[tuple[Any, ...]]]]:
-    """(employments, positions) of every staff member, by person id."""
-    employments: dict[int, list[tuple[Any, ...]]] = {}
-    for person_id, hire, term in ctx.conn.execute(
-        "SELECT e.person_id, e.hire_date, e.termination_date FROM employment e "
-        "JOIN staff s ON s.person_id = e.person_id ORDER BY e.person_id, e.hire_date, e.employment_id"
-    ):
-        employments.setdefault(person_id, []).append((hire, term))
-    assignments: dict[int, list[tuple[Any, ...]]] = {}
-    for person_id, *row in ctx.conn.execute(
-        "SELECT p.person_id, p.school_number, p.assignment_code, p.title_code, p.start_date, p.end_date "
-        "FROM position p JOIN staff s ON s.person_id = p.person_id "
-        "ORDER BY p.person_id, p.start_date, p.position_id"
-    ):
-        assignments.setdefault(person_id, []).append(tuple(row))
-    return employments, assignments
-
-
-def _campus_households(ctx: Ctx) -> dict[int, _Household]:
-    """The household each staff member's HR household data would apply to
-    (staff households first, as :func:`household.memberships`), with the
-    facts the specification's household rules look at."""
-    conn, today = ctx.conn, ctx.today
-    members = dict(
-        conn.execute(
-            f"SELECT household_id, count(DISTINCT person_id) FROM household_member WHERE {_ACTIVE} "
-            "GROUP BY household_id",
-            (today,),
-        ).fetchall()
-    )
-    per_person: dict[int, list[tuple[int, int]]] = {}
-    for person_id, household_id, is_staff in conn.execute(
-        "SELECT m.person_id, m.household_id, h.staff_household FROM household_member m "
-        "JOIN household h ON h.household_id = m.household_id JOIN staff s ON s.person_id = m.person_id "
-        "WHERE (m.end_date IS NULL OR m.end_date > ?) "
-        "ORDER BY m.person_id, h.staff_household DESC, m.household_id",
-        (today,),
-    ):
-        current = per_person.setdefault(person_id, [])
-        if all(h != household_id for h, _ in current):
-            current.append((household_id, is_staff))
-    chosen: dict[int, _Household] = {}
-    by_household: dict[int, list[_Household]] = {}
-    for person_id, current in per_person.items():
-        household_id, is_staff = current[0]
-        info = _Household(
-            household_id,
-            bool(is_staff),
-            len(current),
-            sum(members.get(h, 1) - 1 for h, _ in current),
-        )
-        chosen[person_id] = info
-        by_household.setdefault(household_id, []).append(info)
-    columns = ", ".join(f"a.{c}" for c in _ADDRESS_COLUMNS)
-    for household_id, address_id, key, *parts in conn.execute(
-        f"SELECT l.household_id, a.id, a.match_key, {columns} FROM household_location l "
-        "JOIN addresses a ON a.id = l.address_id WHERE (l.end_date IS NULL OR l.end_date > ?) "
-        "ORDER BY l.household_id, l.location_id",
-        (today,),
-    ):
-        for info in by_household.get(household_id, ()):
-            values = dict(zip(_ADDRESS_COLUMNS, parts, strict=True))
-            values["po_box"] = bool(values["po_box"])
-            info.locations.append(_Location(address_id, key, Address(**values)))
-    return chosen
-
-
-def _household_reason(info: _Household | None) -> str | None:
-    """Why commit would ignore HR household data for this staff member (None: it applies)."""
-    if info is None:
-        return None
-    if info.others:
-        return (
-            f"the household has {info.others} other member(s) (e.g. students): the HR address will be "
-            "ignored at commit so as not to change their address"
-        )
-    if info.households > 1:
-        return f"the staff member belongs to {info.households} households: the HR address will be ignored"
-    if not info.staff_household:
-        return "the household is not a staff household: the HR address will be ignored"
-    return None
-
-
-def _address_view(address: Address) -> dict[str, Any]:
-    return address.to_boi()
-
-
-class _Planner:
-    """Compares the transferred HR records with Campus (one read snapshot)."""
-
-    def __init__(self, ctx: Ctx, hr: list[_Hr], *, with_report: bool) -> None:
-        self.ctx = ctx
-        self.hr = hr
-        self.with_report = with_report
-        self.household_allowed = preferences.household_allowed(ctx.conn)
-        self._find_cache: dict[str, Any] = {}
-
-    def _find(self, mapping: Mapping[str, Any]) -> Any:
-        cache_key = json.dumps(mapping, sort_keys=True, default=_json_default)
-        if cache_key not in self._find_cache:
-            self._find_cache[cache_key] = self.ctx.store.find(dict(mapping))
-        return self._find_cache[cache_key]
-
-    def run(self, sync: Mapping[str, Any], generated_at: _dt.datetime) -> _Plan:
-        ctx = self.ctx
-        campus_rows = load_staff_rows(ctx.conn)
-        groups, missing = number_problems(campus_rows)
-        duplicated = {fold_number(g[0]["staffNumber"]): g for g in groups}
-        unique: dict[str, Mapping[str, Any]] = {}
-        for row in campus_rows:
-            number = row["staffNumber"]
-            if number is not None and str(number).strip():
-                key = fold_number(number)
-                if key not in duplicated:
-                    unique[key] = row
-        employments, assignments = _campus_children(ctx)
-        households = _campus_households(ctx) if self.household_allowed else {}
-
-        items: list[_Item] = []
-        sections: dict[str, list[dict[str, Any]]] = {
-            k: []
-            for k in (
-                "demographicDifferences",
-                "employmentDifferences",
-                "assignmentDifferences",
-                "addressDifferences",
-                "addressesToAdd",
-                "staffToAdd",
-                "conflicts",
-                "campusStaffNotInHr",
-                "duplicateStaffNumbers",
-                "missingStaffNumbers",
-            )
-        }
-        field_counts: Counter[str] = Counter({label: 0 for label in DEMOGRAPHIC_FIELDS})
-        to_add: dict[str, dict[str, Any]] = {}
-        unchanged = 0
-        seen_keys: set[str] = set()
-        for hr in self.hr:
-            seen_keys.add(hr.key)
-            group = duplicated.get(hr.key)
-            if group is not None:
-                ids = [g["personId"] for g in group]
-                message = (
-                    f"staffNumber: {hr.number!r} belongs to {len(ids)} persons in Campus (person ids "
-                    f"{', '.join(map(str, ids))}); make the Campus staff numbers unique (Check Campus Data) "
-                    "and validate again"
-                )
-                items.append(_Item(hr, "conflict", conflict=message))
-                if self.with_report:
-                    sections["conflicts"].append(
-                        {
-                            "staffNumber": hr.number,
-                            "rule": AmbiguousStaffNumberError.rule,
-                            "message": message,
-                            "personIds": ids,
-                            "hr": staff_row("HR", hr.data),
-                            "campus": [staff_row("Campus", g, person_id=g["personId"]) for g in group],
-                        }
-                    )
-                continue
-            campus = unique.get(hr.key)
-            if campus is None:
-                items.append(_Item(hr, "create", changes=hr.data))
-                if self.with_report:
-                    sections["staffToAdd"].append(staff_row("HR", hr.data))
-                    if self.household_allowed:
-                        for location in _hr_locations(hr.data):
-                            self._note_new_address(to_add, hr, location)
-                continue
-            item = self._compare(
-                hr, campus, employments, assignments, households, sections, field_counts, to_add
-            )
-            if not item.changes:
-                unchanged += 1
-            items.append(item)
-        digest = _digest(items, self.household_allowed)
-        if not self.with_report:
-            return _Plan(items, digest, None)
-        for row in campus_rows:
-            number = row["staffNumber"]
-            if number is None or not str(number).strip():
-                continue
-            key = fold_number(number)
-            if key not in duplicated and key not in seen_keys:
-                sections["campusStaffNotInHr"].append(staff_row("Campus", row, person_id=row["personId"]))
-        sections["duplicateStaffNumbers"] = [
-            staff_row("Campus", s, person_id=s["personId"]) for g in groups for s in g
-        ]
-        sections["missingStaffNumbers"] = [staff_row("Campus", s, person_id=s["personId"]) for s in missing]
-        sections["addressesToAdd"] = list(to_add.values())
-        summary = {
-            "staffTransferred": len(self.hr),
-            "demographicDifferences": len(sections["demographicDifferences"]),
-            "demographicFieldDifferences": dict(field_counts),
-            "employmentDifferences": len(sections["employmentDifferences"]),
-            "assignmentDifferences": len(sections["assignmentDifferences"]),
-            "addressDifferences": len(sections["addressDifferences"]),
-            "hrStaffNotInCampus": len(sections["staffToAdd"]),
-            "campusStaffNotInHr": len(sections["campusStaffNotInHr"]),
-            "duplicateStaffNumbers": len(sections["duplicateStaffNumbers"]),
-            "missingStaffNumbers": len(sections["missingStaffNumbers"]),
-            "addressesToAdd": len(sections["addressesToAdd"]),
-            "conflicts": len(sections["conflicts"]),
-            "unchanged": unchanged,
-            "householdUpdatesAllowed": self.household_allowed,
-        }
-        report = validation_report(generated_at=generated_at, sync=sync, summary=summary, sections=sections)
-        return _Plan(items, digest, report)
-
-    def _note_new_address(
-        self, to_add: dict[str, dict[str, Any]], hr: _Hr, location: Mapping[str, Any]
-    ) -> None:
-        mapping = location["address"]
-        try:
-            address = normalize(dict(mapping))
-        except AddressError:  # transferred while the household preference was off: commit reports it
-            return
-        key = key_of(address)
-        if key in to_add:
-            if hr.number not in to_add[key]["staffNumbers"]:
-                to_add[key]["staffNumbers"].append(hr.number)
-            return
-        if self._find(mapping) is None:
-            to_add[key] = {"staffNumbers": [hr.number], "address": _address_view(address)}
-
-    def _compare(
-        self,
-        hr: _Hr,
-        campus: Mapping[str, Any],
-        employments: Mapping[int, list[tuple[Any, ...]]],
-        assignments: Mapping[int, list[tuple[Any, ...]]],
-        households: Mapping[int, _Household],
-        sections: dict[str, list[dict[str, Any]]],
-        field_counts: Counter[str],
-        to_add: dict[str, dict[str, Any]],
-    ) -> _Item:
-        data = hr.data
-        person_id = campus["personId"]
-        item = _Item(hr, "update", person_id=person_id)
-        changes = item.changes
-        report = self.with_report
-        # demographics
-        labels = []
-        if hr.number != campus["staffNumber"]:
-            changes["staffNumber"] = hr.number
-            labels.append("Staff Number")
-        names = {k: data.get(k) for k in _NAMES if data.get(k) is not None and data.get(k) != campus[k]}
-        if names:
-            changes.update(names)
-            labels.append("Name")
-        for key in _SCALARS:
-            value = data.get(key)
-            if value is not None and value != campus[key]:
-                changes[key] = value
-        for label, keys in DEMOGRAPHIC_FIELDS.items():
-            if label not in ("Staff Number", "Name") and any(k in changes for k in keys):
-                labels.append(label)
-        if labels:
-            field_counts.update(labels)
-            if report:
-                sections["demographicDifferences"].append(
-                    {
-                        "staffNumber": hr.number,
-                        "personId": person_id,
-                        "fields": [label for label in DEMOGRAPHIC_FIELDS if label in labels],
-                        "campus": staff_row("Campus", campus, person_id=person_id),
-                        "hr": staff_row("HR", {**data, "staffNumber": hr.number}),
-                    }
-                )
-        # employments
-        hr_jobs = sorted(
-            ((e["hireDate"], e.get("terminationDate")) for e in data.get("employments") or ()), key=_sort_key
-        )
-        campus_jobs = sorted(employments.get(person_id, ()), key=_sort_key)
-        if hr_jobs and hr_jobs != campus_jobs:
-            changes["employments"] = data["employments"]
-            item.replace_employments = True
-            if report:
-                sections["employmentDifferences"].append(
-                    {
-                        "staffNumber": hr.number,
-                        "campusStaffNumber": campus["staffNumber"],
-                        "personId": person_id,
-                        "campus": [{"hireDate": h, "terminationDate": t} for h, t in campus_jobs],
-                        "hr": [{"hireDate": h, "terminationDate": t} for h, t in hr_jobs],
-                    }
-                )
-        # assignments
-        hr_positions = sorted(
-            (
-                (
-                    p["schoolNumber"],
-                    p.get("assignmentCode"),
-                    p.get("titleCode"),
-                    p["startDate"],
-                    p.get("endDate"),
-                )
-                for p in data.get("positions") or ()
-            ),
-            key=_sort_key,
-        )
-        campus_positions = sorted(assignments.get(person_id, ()), key=_sort_key)
-        if hr_positions and hr_positions != campus_positions:
-            changes["positions"] = data["positions"]
-            if report:
-                sections["assignmentDifferences"].append(
-                    {
-                        "staffNumber": hr.number,
-                        "campusStaffNumber": campus["staffNumber"],
-                        "personId": person_id,
-                        "campus": [_position_view(p) for p in campus_positions],
-                        "hr": [_position_view(p) for p in hr_positions],
-                    }
-                )
-        # address
-        locations = _hr_locations(data)
-        if locations and self.household_allowed and not _addresses_valid(locations):
-            # Transferred while the household preference was off: the commit applies the
-            # household like an update does, so this staff member fails there with the address rule.
-            changes["household"] = _sent_household(hr.raw, data)
-        elif locations and self.household_allowed:
-            info = households.get(person_id)
-            if self._address_differs(locations, info):
-                changes["household"] = _sent_household(hr.raw, data)
-                reason = _household_reason(info)
-                if reason is None and report:
-                    for location in locations:
-                        self._note_new_address(to_add, hr, location)
-                if report:
-                    sections["addressDifferences"].append(
-                        {
-                            "staffNumber": hr.number,
-                            "campusStaffNumber": campus["staffNumber"],
-                            "personId": person_id,
-                            "campus": [
-                                _address_view(loc.address) for loc in (info.locations if info else ())
-                            ],
-                            "hr": [_address_view(normalize(dict(loc["address"]))) for loc in locations],
-                            "applies": reason is None,
-                            "note": reason,
-                        }
-                    )
-        return item
-
-    def _address_differs(self, locations: Sequence[Mapping[str, Any]], info: _Household | None) -> bool:
-        remaining = list(info.locations) if info else []
-        for location in locations:
-            mapping = location["address"]
-            key = key_of(normalize(dict(mapping)))
-            match = next((c for c in remaining if c.key == key), None)
-            if match is None:
-                found = self._find(mapping)
-                if found is not None:
-                    match = next((c for c in remaining if c.address_id == found.id), None)
-            if match is None:
-                return True
-            remaining.remove(match)
-        return bool(remaining)
-
-
-def _sort_key(row: Sequence[Any]) -> tuple[Any, ...]:
-    return tuple("" if v is None else v for v in row)
-
-
-def _position_view(row: Sequence[Any]) -> dict[str, Any]:
-    school, assignment, title, start, end = row
-    return {
-        "titleCode": title,
-        "schoolNumber": school,
-        "startDate": start,
-        "endDate": end,
-        "assignmentCode": assignment,
-    }
-
-
-def _hr_locations(data: Mapping[str, Any]) -> list[Mapping[str, Any]]:
-    household = data.get("household")
-    if not household:
-        return []
-    return list(household.get("householdLocations") or ())
-
-
-def _addresses_valid(locations: Sequence[Mapping[str, Any]]) -> bool:
-    """True when every location's address passes the address rules."""
-    try:
-        for location in locations:
-            normalize(dict(location["address"]))
-    except AddressError:
-        return False
-    return True
-
-
-def _sent_household(raw: Mapping[str, Any], data: Mapping[str, Any]) -> dict[str, Any]:
-    """The household fields HR actually sent (an absent name or phone leaves Campus's)."""
-    sent = raw.get("household") or {}
-    household = data["household"]
-    return {k: v for k, v in household.items() if k in sent or k == "householdLocations"}
-
-
-def _digest(items: Sequence[_Item], household_allowed: bool) -> str:
-    """A digest of what commit would do (clear values included; only the hash is kept)."""
-    plan = [
-        [i.hr.seq, i.hr.key, i.action, i.person_id, i.replace_employments, i.changes, i.conflict]
-        for i in items
-    ]
-    text = json.dumps([household_allowed, plan], sort_keys=True, default=repr)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
-
-
-# ---------------------------------------------------------------------------
-# transfer checks
-
-
-def _check_record(ctx: Ctx, record: Any, *, household_allowed: bool) -> tuple[str, dict[str, Any]]:
-    """The create checks of one transferred record: ``(staff number, cleaned data)``.
-
-    Like :meth:`Campus.create_staff`, the household's addresses are checked
-    only when the household preference is on (else the household is ignored).
-    """
-    data = clean_staff(record, mode="create")
-    reference.require(ctx.conn, "genders", "gender", data["gender"])
-    for i, position in enumerate(data.get("positions") or ()):
-        positions.check_lists(ctx, position, f"positions[{i}]")
-    if not household_allowed:
-        return data["staffNumber"], data
-    for i, location in enumerate(_hr_locations(data)):
-        path = f"household.householdLocations[{i}].address"
-        try:
-            normalize(dict(location["address"]))
-        except AddressError as exc:
-            raise address_error(exc, path) from exc
-    return data["staffNumber"], data
-
-
-def _stored_payload(record: Mapping[str, Any]) -> str:
-    return json.dumps(record, sort_keys=True, default=_json_default, ensure_ascii=False)
-
-
-# ---------------------------------------------------------------------------
-# the API
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    with contextlib.suppress(OSError, IndexError):
-        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
-            state = handle.read().rsplit(")", 1)[1].split()[0]
-        if state in ("Z", "X"):  # a zombie: dead, not yet reaped
-            return False
-    return True
+def _endpoint(op: str) -> Endpoint:
+    return ENDPOINTS[f"sync.{op}"]
 
 
 class Sync:
     """The staff synchronization of one :class:`~addrmatch.boi.Campus` (``campus.sync``).
 
-    ``now`` gives the timestamps (started, ended, report generation...;
-    default: the local time, to the second).
+    ``session``: the :class:`~addrmatch.boi.session.Session` to work through
+    (or an object with a ``session``, such as a Campus). ``now`` gives the
+    timestamps (started, ended, report generation...; default: the local
+    time, to the second).
 
     >>> from addrmatch.boi import Campus
     >>> c = Campus(clock=lambda: "2024-08-01"); c.add_gender("M", "Male"); c.add_school("106", "Northdale")
@@ -766,71 +165,30 @@ class Sync:
     (1, 0, True)
     """
 
-    def __init__(self, campus: Campus, *, now: Callable[[], _dt.datetime] | None = None) -> None:
-        self._campus = campus
+    def __init__(
+        self, session: Session | _HasSession, *, now: Callable[[], _dt.datetime] | None = None
+    ) -> None:
+        self._session: Session = session if isinstance(session, Session) else session.session
         self.now: Callable[[], _dt.datetime] = now or _now
-        self._thread: threading.Thread | None = None
-        with campus._lock:
-            ensure_schema(campus.connection)
+        self._thread: Any = None
+        with self._session.lock:
+            ensure_schema(self._session.conn)
 
     def __repr__(self) -> str:
-        return f"Sync({self._campus!r})"
+        where = self._session.path if self._session.path is not None else "<connection>"
+        return f"Sync({where!r})"
 
     # -- plumbing -----------------------------------------------------------------
 
     def _stamp(self) -> str:
         return self.now().replace(microsecond=0).isoformat()
 
-    def _call(self, op: str, fn: Callable[[Ctx], T], *, action: str = "POST", write: bool = True) -> T:
-        return self._campus._run(fn, action=action, path=_PATHS[op], write=write)
-
-    @staticmethod
-    def _current(ctx: Ctx) -> dict[str, Any] | None:
-        row = ctx.conn.execute(
-            "SELECT sync_id, started_by, started_at, state, batches, restarts, ended_at, validated_at, "
-            "validation_digest, committed_at FROM sync_run ORDER BY sync_id DESC LIMIT 1"
-        ).fetchone()
-        if row is None:
-            return None
-        keys = (
-            "syncId",
-            "startedBy",
-            "startedAt",
-            "state",
-            "batches",
-            "restarts",
-            "endedAt",
-            "validatedAt",
-            "digest",
-            "committedAt",
-        )
-        return dict(zip(keys, row, strict=True))
-
-    def _reap(self, ctx: Ctx) -> None:
-        """Mark a running job whose process or thread is gone as interrupted (and its sync)."""
-        row = ctx.conn.execute(
-            "SELECT job_id, sync_id, token, pid FROM sync_job WHERE state = 'running' ORDER BY job_id DESC"
-        ).fetchall()
-        for job_id, sync_id, token, pid in row:
-            if pid == os.getpid():
-                with _ACTIVE_LOCK:
-                    alive = token in _ACTIVE_JOBS
-            else:
-                alive = _pid_alive(pid)
-            if alive:
-                continue
-            ctx.conn.execute(
-                "UPDATE sync_job SET state = 'interrupted', error = ? WHERE job_id = ?",
-                (f"the committing process ({pid}) stopped before the commit finished", job_id),
-            )
-            ctx.conn.execute(
-                "UPDATE sync_run SET state = 'interrupted' WHERE sync_id = ? AND state = 'committing'",
-                (sync_id,),
-            )
+    def _call(self, op: str, fn: Callable[[Ctx], T], *, write: bool = True) -> T:
+        return self._session.run(fn, endpoint=_endpoint(op), write=write)
 
     def _require(self, ctx: Ctx, op: str, allowed: Collection[str]) -> dict[str, Any]:
-        self._reap(ctx)
-        run = self._current(ctx)
+        sync_jobs.reap(ctx)
+        run = sync_tables.current(ctx)
         state = None if run is None else run["state"]
         if state not in allowed:
             where = (
@@ -839,37 +197,16 @@ class Sync:
             raise SyncStateError(
                 f"{op}: not allowed while {where}; {_NEXT_STEP[state]}",
                 field="state",
-                rule="sync-state",
+                rule=Rule.SYNC_STATE,
                 value=state,
             )
         assert run is not None
         return run
 
-    def _count(self, ctx: Ctx, sync_id: int) -> int:
-        return int(ctx.one("SELECT count(*) FROM sync_record WHERE sync_id = ?", (sync_id,)))
-
-    def _status(self, ctx: Ctx, run: Mapping[str, Any] | None) -> dict[str, Any] | None:
-        if run is None:
-            return None
-        counts = dict(
-            ctx.conn.execute(
-                "SELECT status, count(*) FROM sync_record WHERE sync_id = ? GROUP BY status", (run["syncId"],)
-            ).fetchall()
-        )
-        return {
-            "syncId": run["syncId"],
-            "state": run["state"],
-            "startedBy": run["startedBy"],
-            "startedAt": run["startedAt"],
-            "staffTransferred": sum(counts.values()),
-            "batches": run["batches"],
-            "restarts": run["restarts"],
-            "endedAt": run["endedAt"],
-            "validatedAt": run["validatedAt"],
-            "committedAt": run["committedAt"],
-            "staffCommitted": counts.get("committed", 0),
-            "staffFailed": counts.get("failed", 0),
-        }
+    def _status_of(self, ctx: Ctx, sync_id: int) -> dict[str, Any]:
+        run = sync_tables.current(ctx)
+        assert run is not None and run["syncId"] == sync_id
+        return sync_tables.status(ctx, run) or {}
 
     # -- the calls ----------------------------------------------------------------
 
@@ -884,10 +221,10 @@ class Sync:
         """
 
         def run(ctx: Ctx) -> dict[str, Any] | None:
-            self._reap(ctx)
-            return self._status(ctx, self._current(ctx))
+            sync_jobs.reap(ctx)
+            return sync_tables.status(ctx, sync_tables.current(ctx))
 
-        return self._campus._run(run)
+        return self._session.run(run)
 
     def start(self, *, started_by: str) -> dict[str, Any]:
         """Start the data transfer (POST .../sync/start); returns the sync's status.
@@ -905,8 +242,8 @@ class Sync:
         who = _started_by(started_by)
 
         def run(ctx: Ctx) -> dict[str, Any]:
-            self._reap(ctx)
-            current = self._current(ctx)
+            sync_jobs.reap(ctx)
+            current = sync_tables.current(ctx)
             if current is not None and current["state"] != "committed":
                 state = current["state"]
                 hint = _NEXT_STEP[state] if state == "committing" else f"{_NEXT_STEP[state]}; or restart() it"
@@ -914,22 +251,13 @@ class Sync:
                     f"start: a sync started by {current['startedBy']} on {current['startedAt']} is "
                     f"{state}; {hint}",
                     field="state",
-                    rule="sync-state",
+                    rule=Rule.SYNC_STATE,
                     value=current["state"],
                 )
-            ctx.conn.execute("DELETE FROM sync_record")
-            sync_id = ctx.insert(
-                "INSERT INTO sync_run (started_by, started_at, state) VALUES (?, ?, 'transferring')",
-                (who, self._stamp()),
-            )
-            return self._status(ctx, self._run_row(ctx, sync_id)) or {}
+            sync_id = sync_tables.start_run(ctx, who, self._stamp())
+            return self._status_of(ctx, sync_id)
 
         return self._call("start", run)
-
-    def _run_row(self, ctx: Ctx, sync_id: int) -> dict[str, Any]:
-        run = self._current(ctx)
-        assert run is not None and run["syncId"] == sync_id
-        return run
 
     def transfer(self, records: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
         """Transfer a batch of HR staff (POST .../sync/transfer).
@@ -949,33 +277,23 @@ class Sync:
         >>> r["accepted"], [(f["index"], f["field"], f["rule"]) for f in r["failures"]]
         (1, [(1, 'gender', 'listed-gender')])
         """
-        if isinstance(records, (Mapping, str, bytes)):
-            raise ValidationError(
-                "records: a list of staff member objects (one batch), not a single object",
-                field="records",
-                rule="type",
-                value=None,
-            )
-        batch = list(records)
+        batch = _records(records)
         failures: list[tuple[int, Any, BaseException]] = []
 
         def run(ctx: Ctx) -> dict[str, Any]:
             sync = self._require(ctx, "transfer", ("transferring",))
             sync_id = sync["syncId"]
             batch_no = sync["batches"] + 1
-            seq = int(ctx.one("SELECT coalesce(max(seq), 0) FROM sync_record WHERE sync_id = ?", (sync_id,)))
+            seq = sync_tables.last_seq(ctx, sync_id)
             accepted = repeats = 0
             household_allowed = preferences.household_allowed(ctx.conn)
             for index, record in enumerate(batch):
                 try:
                     with transaction(ctx.conn):
-                        number, _ = _check_record(ctx, record, household_allowed=household_allowed)
+                        number, _ = check_record(ctx, record, household_allowed=household_allowed)
                         key = fold_number(number)
-                        payload = _stored_payload(record)
-                        earlier = ctx.conn.execute(
-                            "SELECT staff_number, batch, payload FROM sync_record WHERE sync_id = ? AND staff_key = ?",
-                            (sync_id, key),
-                        ).fetchone()
+                        payload = stored_payload(record)
+                        earlier = sync_tables.transferred(ctx, sync_id, key)
                         if earlier is not None:
                             if earlier[2] == payload:
                                 repeats += 1
@@ -986,55 +304,32 @@ class Sync:
                                 f"{earlier[1]}, as {earlier[0]!r}) with other data; restart() the transfer to "
                                 "send changed HR data",
                                 field="staffNumber",
-                                rule="transferred-once",
+                                rule=Rule.TRANSFERRED_ONCE,
                                 value=number,
                             )
                         seq += 1
-                        ctx.conn.execute(
-                            "INSERT INTO sync_record (sync_id, seq, staff_key, staff_number, batch, payload) "
-                            "VALUES (?, ?, ?, ?, ?, ?)",
-                            (sync_id, seq, key, number, batch_no, payload),
-                        )
+                        sync_tables.add_record(ctx, sync_id, seq, key, number, batch_no, payload)
                         accepted += 1
                 except BOIError as exc:
-                    scrub_exception(exc, sensitive_values(record))
+                    scrub_exception(exc, sensitive_values(errorlog.loggable(record)))
                     failures.append((index, record, exc))
-            ctx.conn.execute("UPDATE sync_run SET batches = ? WHERE sync_id = ?", (batch_no, sync_id))
+            sync_tables.set_batches(ctx, sync_id, batch_no)
             return {
                 "syncId": sync_id,
                 "batch": batch_no,
                 "accepted": accepted,
                 "repeats": repeats,
                 "failed": len(failures),
-                "staffTransferred": self._count(ctx, sync_id),
+                "staffTransferred": sync_tables.count(ctx, sync_id),
                 "failures": [_failure(index, record, exc) for index, record, exc in failures],
             }
 
         result = self._call("transfer", run)
         if failures:
-            self._log_many(_PATHS["transfer"], [(record, exc) for _, record, exc in failures])
+            self._session.log_many(
+                _endpoint("transfer"), [(record, staff.number_of(record), exc) for _, record, exc in failures]
+            )
         return result
-
-    def _log_many(self, path: str, failures: Sequence[tuple[Any, BaseException]]) -> None:
-        campus = self._campus
-        with campus._lock:
-            today = campus.today()
-            try:
-                with transaction(campus.connection):
-                    for record, exc in failures:
-                        errorlog.record(
-                            campus.connection,
-                            today=today,
-                            action="POST",
-                            path=path,
-                            staff_number=staff.number_of(record),
-                            error=exc,
-                            payload=record,
-                        )
-            except Exception as log_error:  # the failures are returned anyway
-                for _, exc in failures[:1]:
-                    if hasattr(exc, "add_note"):
-                        exc.add_note(f"(the error log could not be written: {log_error})")
 
     def end(self) -> dict[str, Any]:
         """End the data transfer (POST .../sync/end); only once something was transferred.
@@ -1048,18 +343,15 @@ class Sync:
 
         def run(ctx: Ctx) -> dict[str, Any]:
             sync = self._require(ctx, "end", ("transferring",))
-            if self._count(ctx, sync["syncId"]) == 0:
+            if sync_tables.count(ctx, sync["syncId"]) == 0:
                 raise SyncStateError(
                     "end: nothing was transferred yet; transfer() the HR staff first",
                     field="state",
-                    rule="sync-empty",
+                    rule=Rule.SYNC_EMPTY,
                     value=sync["state"],
                 )
-            ctx.conn.execute(
-                "UPDATE sync_run SET state = 'ended', ended_at = ? WHERE sync_id = ?",
-                (self._stamp(), sync["syncId"]),
-            )
-            return self._status(ctx, self._run_row(ctx, sync["syncId"])) or {}
+            sync_tables.end_run(ctx, sync["syncId"], self._stamp())
+            return self._status_of(ctx, sync["syncId"])
 
         return self._call("end", run)
 
@@ -1078,32 +370,25 @@ class Sync:
         def run(ctx: Ctx) -> dict[str, Any]:
             sync = self._require(ctx, "restart", ("transferring", "ended", "validated", "interrupted"))
             sync_id = sync["syncId"]
-            ctx.conn.execute("DELETE FROM sync_record WHERE sync_id = ?", (sync_id,))
-            ctx.conn.execute(
-                "UPDATE sync_run SET state = 'transferring', batches = 0, restarts = restarts + 1, "
-                "ended_at = NULL, validated_at = NULL, validation_digest = NULL, started_by = ?, "
-                "started_at = ? WHERE sync_id = ?",
-                (who or sync["startedBy"], self._stamp(), sync_id),
-            )
-            return self._status(ctx, self._run_row(ctx, sync_id)) or {}
+            sync_tables.restart_run(ctx, sync_id, who or sync["startedBy"], self._stamp())
+            return self._status_of(ctx, sync_id)
 
         return self._call("restart", run)
 
-    def _hr_records(self, ctx: Ctx, sync_id: int) -> list[_Hr]:
+    def _hr_records(self, ctx: Ctx, sync_id: int) -> list[HrRecord]:
         out = []
-        for seq, key, number, payload in ctx.conn.execute(
-            "SELECT seq, staff_key, staff_number, payload FROM sync_record WHERE sync_id = ? ORDER BY seq",
-            (sync_id,),
-        ):
+        for seq, key, number, payload in sync_tables.records(ctx, sync_id):
             raw = json.loads(payload)
-            out.append(_Hr(seq, key, number, raw, clean_staff(raw, mode="create")))
+            out.append(HrRecord(seq, key, number, raw, clean_staff(raw, mode="create", schema=ctx.schema)))
         return out
 
-    def _plan(self, ctx: Ctx, sync: Mapping[str, Any], *, with_report: bool) -> _Plan:
+    def _plan(self, ctx: Ctx, sync: Mapping[str, Any], *, with_report: bool) -> Plan:
         hr = self._hr_records(ctx, sync["syncId"])
-        status = self._status(ctx, sync) or {}
+        status = sync_tables.status(ctx, sync) or {}
         info = {k: status[k] for k in ("syncId", "startedBy", "startedAt", "staffTransferred")}
-        return _Planner(ctx, hr, with_report=with_report).run(info, self.now())
+        campus = snapshot(ctx, household_allowed=preferences.household_allowed(ctx.conn))
+        planner = Planner(campus, hr, with_report=with_report, find=ctx.store.find)
+        return planner.run(info, self.now())
 
     def validate(self) -> Report:
         """Validate the transferred data against Campus (POST .../sync/validate).
@@ -1127,15 +412,12 @@ class Sync:
             sync = self._require(ctx, "validate", ("ended", "validated", "interrupted"))
             plan = self._plan(ctx, sync, with_report=True)
             assert plan.report is not None
-            ctx.conn.execute(
-                "UPDATE sync_run SET state = 'validated', validated_at = ?, validation_digest = ? "
-                "WHERE sync_id = ?",
-                (plan.report["generatedAt"], plan.digest, sync["syncId"]),
-            )
+            sync_tables.set_validated(ctx, sync["syncId"], plan.report["generatedAt"], plan.digest)
             return plan.report
 
         return self._call("validate", run)
 
+    # -- commit -------------------------------------------------------------------
     # -- commit -------------------------------------------------------------------
 
     def _stale(self, op: str, sync: Mapping[str, Any]) -> SyncStateError:
@@ -1143,37 +425,34 @@ class Sync:
             f"{op}: Campus data changed since the sync was validated ({sync['validatedAt']}); "
             "validate() again and review the report before committing",
             field="state",
-            rule="sync-stale",
+            rule=Rule.SYNC_STALE,
             value="validated",
         )
 
     def _begin_commit(
         self, op: str, *, background: bool, token: str
-    ) -> tuple[int, int, list[_Item] | None, bool]:
+    ) -> tuple[int, int, list[PlanItem] | None, bool]:
         """Check the state, move to 'committing', create the job row. The
         foreground commit also plans and checks the validation here, in the
         same transaction; a background job does that in its worker."""
 
-        def run(ctx: Ctx) -> tuple[int, int, list[_Item] | None, bool]:
+        def run(ctx: Ctx) -> tuple[int, int, list[PlanItem] | None, bool]:
             sync = self._require(ctx, op, ("validated",))
-            items: list[_Item] | None = None
+            items: list[PlanItem] | None = None
             if not background:
                 plan = self._plan(ctx, sync, with_report=False)
                 if plan.digest != sync["digest"]:
                     raise self._stale(op, sync)
                 items = plan.items
-            ctx.conn.execute("UPDATE sync_run SET state = 'committing' WHERE sync_id = ?", (sync["syncId"],))
-            job_id = ctx.insert(
-                "INSERT INTO sync_job (sync_id, token, background, state, total, started_at, pid) "
-                "VALUES (?, ?, ?, 'running', ?, ?, ?)",
-                (
-                    sync["syncId"],
-                    token,
-                    int(background),
-                    self._count(ctx, sync["syncId"]),
-                    self._stamp(),
-                    os.getpid(),
-                ),
+            sync_tables.set_state(ctx, sync["syncId"], "committing")
+            job_id = sync_tables.add_job(
+                ctx,
+                sync["syncId"],
+                token,
+                background=background,
+                total=sync_tables.count(ctx, sync["syncId"]),
+                at=self._stamp(),
+                pid=os.getpid(),
             )
             return sync["syncId"], job_id, items, preferences.household_allowed(ctx.conn)
 
@@ -1203,15 +482,22 @@ class Sync:
         (['created'], ['staff-number-ambiguous'])
         """
         token = uuid.uuid4().hex
-        with _ACTIVE_LOCK:
-            _ACTIVE_JOBS.add(token)
+        sync_jobs.register(token)
         try:
             sync_id, job_id, items, allowed = self._begin_commit("commit", background=False, token=token)
             assert items is not None
-            return self._execute(sync_id, job_id, items, allowed, path=_PATHS["commit"], progress=progress)
+            return execute(
+                self._session,
+                sync_id,
+                job_id,
+                items,
+                allowed,
+                endpoint=_endpoint("commit"),
+                stamp=self._stamp,
+                progress=progress,
+            )
         finally:
-            with _ACTIVE_LOCK:
-                _ACTIVE_JOBS.discard(token)
+            sync_jobs.unregister(token)
 
     def submit_commit_job(self) -> dict[str, Any]:
         """Start the commit as a background job (POST .../sync/submitCommitJob)
@@ -1240,52 +526,40 @@ class Sync:
         ('completed', 1, 1)
         """
         token = uuid.uuid4().hex
-        with _ACTIVE_LOCK:
-            _ACTIVE_JOBS.add(token)
+        sync_jobs.register(token)
         try:
             sync_id, job_id, _, _ = self._begin_commit("submit_commit_job", background=True, token=token)
         except BaseException:
-            with _ACTIVE_LOCK:
-                _ACTIVE_JOBS.discard(token)
+            sync_jobs.unregister(token)
             raise
-        campus = self._campus
-        path = campus._path if campus._owns else _database_file(campus.connection)
-        if path is None and not campus._owns:  # a caller's in-memory connection: run here
+        session = self._session
+        if not session.owns and session.file is None:  # a caller's in-memory connection: run here
             try:
                 self._run_recorded(sync_id, job_id)
             finally:
-                with _ACTIVE_LOCK:
-                    _ACTIVE_JOBS.discard(token)
+                sync_jobs.unregister(token)
             status = self.commit_job_status()
             assert status is not None
             return status
 
         def work() -> None:
-            from addrmatch.boi.campus import Campus
-
             try:
-                if path is None or path == ":memory:":  # Campus's own in-memory connection
-                    self._run_recorded(sync_id, job_id)
-                    return
                 try:
-                    conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
-                    own = Campus(conn, clock=campus._clock)
+                    own = session.reopen()
                 except Exception as exc:
-                    self._worker_failed(
-                        path, sync_id, job_id, exc
-                    )  # if even that fails: threading.excepthook
+                    self._worker_failed(sync_id, job_id, exc)  # if even that fails: threading.excepthook
+                    return
+                if own is None:  # Campus's own in-memory connection
+                    self._run_recorded(sync_id, job_id)
                     return
                 try:
                     Sync(own, now=self.now)._run_recorded(sync_id, job_id)
                 finally:
-                    conn.close()
+                    own.close()
             finally:
-                with _ACTIVE_LOCK:
-                    _ACTIVE_JOBS.discard(token)
+                sync_jobs.unregister(token)
 
-        thread = threading.Thread(target=work, name=f"addrmatch-sync-commit-{job_id}", daemon=False)
-        self._thread = thread
-        thread.start()
+        self._thread = sync_jobs.start_thread(work, f"addrmatch-sync-commit-{job_id}")
         status = self.commit_job_status()
         assert status is not None
         return status
@@ -1294,8 +568,8 @@ class Sync:
         """The background job: plan, check the validation, commit."""
         op = "submit_commit_job"
 
-        def plan(ctx: Ctx) -> tuple[list[_Item], bool]:
-            sync = self._current(ctx)
+        def plan(ctx: Ctx) -> tuple[list[PlanItem], bool]:
+            sync = sync_tables.current(ctx)
             assert sync is not None and sync["syncId"] == sync_id and sync["state"] == "committing"
             current = self._plan(ctx, sync, with_report=False)
             if current.digest != sync["digest"]:
@@ -1307,7 +581,7 @@ class Sync:
         except Exception as exc:
             self._fail_job(sync_id, job_id, exc)
             raise
-        self._execute(sync_id, job_id, items, allowed, path=_PATHS[op])
+        execute(self._session, sync_id, job_id, items, allowed, endpoint=_endpoint(op), stamp=self._stamp)
 
     def _run_recorded(self, sync_id: int, job_id: int) -> None:
         """Run the job; its failure is already recorded (job state and error
@@ -1315,41 +589,28 @@ class Sync:
         with contextlib.suppress(Exception):
             self._run_job(sync_id, job_id)
 
-    def _worker_failed(self, path: str, sync_id: int, job_id: int, error: Exception) -> None:
-        """The worker thread could not open its connection: the job failed (nothing
-        changed, the sync is validated again) and the error is in the error log.
-        Written on a short connection of the worker's own; if even that fails,
-        the error propagates to the thread (``threading.excepthook``)."""
-        from addrmatch.boi.campus import Campus
-
-        conn = sqlite3.connect(path, isolation_level=None, timeout=30.0, check_same_thread=False)
+    def _worker_failed(self, sync_id: int, job_id: int, error: Exception) -> None:
+        """The worker thread could not open its connection: the job failed
+        (nothing changed, the sync is validated again) and the error is in the
+        error log. Written on a short connection of the worker's own (the
+        submitting connection may belong to another thread); if even that
+        fails, the error propagates to the thread (``threading.excepthook``)."""
+        short = self._session.reopen()
+        if short is None:  # pragma: no cover - only a file database is reopened
+            raise error
         try:
-            own = Campus(conn, clock=self._campus._clock)
-            errorlog.record(
-                conn,
-                today=own.today(),
-                action="POST",
-                path=_PATHS["submit_commit_job"],
-                staff_number=None,
-                error=error,
-                payload=None,
-            )
-            Sync(own, now=self.now)._fail_job(sync_id, job_id, error)
+            short.log(_endpoint("submit_commit_job"), error)
+            Sync(short, now=self.now)._fail_job(sync_id, job_id, error)
         finally:
-            conn.close()
+            short.close()
 
     def _fail_job(self, sync_id: int, job_id: int, error: Exception) -> None:
         """The job could not start committing: it failed, the sync is validated again (nothing changed)."""
-        campus = self._campus
-        with campus._lock, transaction(campus.connection):
-            campus.connection.execute(
-                "UPDATE sync_job SET state = 'failed', finished_at = ?, error = ? WHERE job_id = ?",
-                (self._stamp(), str(error), job_id),
-            )
-            campus.connection.execute(
-                "UPDATE sync_run SET state = 'validated' WHERE sync_id = ? AND state = 'committing'",
-                (sync_id,),
-            )
+        session = self._session
+        with session.lock, transaction(session.conn):
+            ctx = session.ctx()
+            sync_tables.job_finished(ctx, job_id, "failed", self._stamp(), str(error))
+            sync_tables.set_state(ctx, sync_id, "validated", only_from="committing")
 
     def wait(self, timeout: float | None = None) -> dict[str, Any] | None:
         """Wait for the commit job this object submitted; returns its status.
@@ -1375,218 +636,23 @@ class Sync:
         """
 
         def run(ctx: Ctx) -> dict[str, Any] | None:
-            self._reap(ctx)
-            row = ctx.conn.execute(
-                "SELECT job_id, sync_id, state, background, total, done, failed, started_at, finished_at, "
-                "error FROM sync_job ORDER BY job_id DESC LIMIT 1"
-            ).fetchone()
-            if row is None:
-                return None
-            keys = (
-                "jobId",
-                "syncId",
-                "state",
-                "background",
-                "total",
-                "done",
-                "failed",
-                "startedAt",
-                "finishedAt",
-                "error",
-            )
-            status = dict(zip(keys, row, strict=True))
-            status["background"] = bool(status["background"])
-            return status
+            sync_jobs.reap(ctx)
+            return sync_tables.last_job(ctx)
 
-        return self._call("commit_job_status", run, action="GET")
-
-    def _execute(
-        self,
-        sync_id: int,
-        job_id: int,
-        items: Sequence[_Item],
-        household_allowed: bool,
-        *,
-        path: str,
-        progress: CommitProgress | None = None,
-    ) -> dict[str, Any]:
-        campus = self._campus
-        conn = campus.connection
-        successes: list[dict[str, Any]] = []
-        failures: list[dict[str, Any]] = []
-        total = len(items)
-        finished = False
-        error: BaseException | None = None
-        try:
-            for item in items:
-                outcome = self._commit_one(sync_id, job_id, item, household_allowed, path)
-                (successes if "action" in outcome else failures).append(outcome)
-                if progress is not None:
-                    progress(len(successes), len(failures), total)
-            with campus._lock, transaction(conn):
-                ctx = campus._ctx()
-                ctx.conn.execute(
-                    "UPDATE sync_job SET state = 'completed', finished_at = ? WHERE job_id = ?",
-                    (self._stamp(), job_id),
-                )
-                ctx.conn.execute(
-                    "UPDATE sync_run SET state = 'committed', committed_at = ? WHERE sync_id = ?",
-                    (self._stamp(), sync_id),
-                )
-                created = sum(1 for s in successes if s["action"] == "created")
-                updated = sum(1 for s in successes if s["action"] == "updated")
-                notifications.emit(
-                    ctx.conn,
-                    "sync committed",
-                    f"Staff synchronization {sync_id} committed",
-                    f"The staff synchronization {sync_id} was committed: {len(successes)} of {total} staff "
-                    f"members synchronized ({created} created, {updated} updated, "
-                    f"{len(successes) - created - updated} unchanged), {len(failures)} failed "
-                    "(see the Business Office Error Log).",
-                    ctx.today,
-                )
-            finished = True
-        except BaseException as exc:
-            error = exc
-            raise
-        finally:
-            if not finished:
-                self._interrupt(sync_id, job_id, error, path)
-        return {
-            "syncId": sync_id,
-            "jobId": job_id,
-            "total": total,
-            "committed": len(successes),
-            "failed": len(failures),
-            "successes": successes,
-            "failures": failures,
-        }
-
-    def _interrupt(self, sync_id: int, job_id: int, error: BaseException | None, path: str) -> None:
-        """The commit stopped early (an unexpected error, an interrupt): say so in the job and the run."""
-        campus = self._campus
-        message = "the commit stopped before it finished"
-        if error is not None:
-            message += f": {type(error).__name__}: {error}"
-        with contextlib.suppress(Exception), campus._lock, transaction(campus.connection):
-            if isinstance(error, Exception):
-                errorlog.record(
-                    campus.connection,
-                    today=campus.today(),
-                    action="POST",
-                    path=path,
-                    staff_number=None,
-                    error=error,
-                    payload=None,
-                )
-            campus.connection.execute(
-                "UPDATE sync_job SET state = 'interrupted', error = ? WHERE job_id = ? AND state = 'running'",
-                (message, job_id),
-            )
-            campus.connection.execute(
-                "UPDATE sync_run SET state = 'interrupted' WHERE sync_id = ? AND state = 'committing'",
-                (sync_id,),
-            )
-
-    def _commit_one(
-        self, sync_id: int, job_id: int, item: _Item, household_allowed: bool, path: str
-    ) -> dict[str, Any]:
-        """One staff member, one transaction (with its record status and the job counters)."""
-        campus = self._campus
-        with campus._lock:
-            ctx = campus._ctx()
-            try:
-                with transaction(ctx.conn):
-                    person_id, action, warnings = _apply(ctx, item, household_allowed)
-                    ctx.conn.execute(
-                        "UPDATE sync_record SET status = 'committed', person_id = ?, message = NULL "
-                        "WHERE sync_id = ? AND staff_key = ?",
-                        (person_id, sync_id, item.hr.key),
-                    )
-                    ctx.conn.execute("UPDATE sync_job SET done = done + 1 WHERE job_id = ?", (job_id,))
-                return {
-                    "staffNumber": item.hr.number,
-                    "personId": person_id,
-                    "action": action,
-                    "changes": _change_areas(item),
-                    "warnings": warnings,
-                }
-            except (BOIError, AddressError) as exc:
-                scrub_exception(exc, sensitive_values(item.hr.raw))
-                with transaction(ctx.conn):
-                    ctx.conn.execute(
-                        "UPDATE sync_record SET status = 'failed', message = ? WHERE sync_id = ? AND staff_key = ?",
-                        (str(exc), sync_id, item.hr.key),
-                    )
-                    ctx.conn.execute("UPDATE sync_job SET failed = failed + 1 WHERE job_id = ?", (job_id,))
-                    errorlog.record(
-                        ctx.conn,
-                        today=ctx.today,
-                        action="POST",
-                        path=path,
-                        staff_number=item.hr.number,
-                        error=exc,
-                        payload=item.hr.raw,
-                    )
-                return {
-                    "staffNumber": item.hr.number,
-                    "error": type(exc).__name__,
-                    "field": getattr(exc, "field", None),
-                    "rule": getattr(exc, "rule", None),
-                    "message": str(exc),
-                }
+        return self._call("commit_job_status", run)
 
 
-def _change_areas(item: _Item) -> list[str]:
-    if item.action == "create":
-        return ["created"]
-    areas = []
-    changes = item.changes
-    if any(k in changes for k in ("staffNumber", *_NAMES, *_SCALARS)):
-        areas.append("demographics")
-    for key, area in (("employments", "employments"), ("positions", "assignments"), ("household", "address")):
-        if key in changes:
-            areas.append(area)
-    return areas
-
-
-def _apply(ctx: Ctx, item: _Item, household_allowed: bool) -> tuple[int, str, list[dict[str, Any]]]:
-    """Apply one plan item in the caller's transaction: ``(person id, action, warnings)``."""
-    if item.action == "conflict":
-        raise AmbiguousStaffNumberError(
-            item.conflict or "staffNumber: ambiguous", field="staffNumber", value=item.hr.number
+def _records(records: Any) -> list[Any]:
+    """A transfer's batch as a list (``records`` must be a list of staff objects)."""
+    if isinstance(records, (Mapping, str, bytes)) or not isinstance(records, Iterable):
+        raise ValidationError(
+            "records: a list of staff member objects (one batch), "
+            f"got {'a single object' if isinstance(records, Mapping) else type(records).__name__}",
+            field="records",
+            rule=Rule.TYPE,
+            value=None,
         )
-    if item.action == "create":
-        person_id, warnings, _ = staff.create(
-            ctx, item.hr.data, origin="hr", hr_managed=True, household_allowed=household_allowed
-        )
-        return person_id, "created", warnings
-    assert item.person_id is not None
-    person_id = item.person_id
-    # The extra validation: the staff number still names exactly this person.
-    holders = [
-        r[0]
-        for r in ctx.conn.execute(
-            "SELECT person_id FROM staff WHERE staff_number = ? COLLATE NOCASE", (item.hr.number,)
-        )
-    ]
-    if len(holders) > 1:
-        raise AmbiguousStaffNumberError(
-            f"staffNumber: {item.hr.number!r} belongs to {len(holders)} persons in Campus",
-            field="staffNumber",
-            value=item.hr.number,
-        )
-    if holders != [person_id]:
-        raise NotFoundError(
-            f"staffNumber: {item.hr.number!r} no longer names person {person_id} in Campus",
-            field="staffNumber",
-            rule="staff-exists",
-            value=item.hr.number,
-        )
-    if item.replace_employments:
-        ctx.conn.execute("DELETE FROM employment WHERE person_id = ?", (person_id,))
-    warnings, _, _ = staff.update(ctx, person_id, item.changes, hr=True, household_allowed=household_allowed)
-    return person_id, ("updated" if item.changes else "unchanged"), warnings
+    return list(records)
 
 
 def _failure(index: int, record: Any, exc: BaseException) -> dict[str, Any]:
@@ -1600,20 +666,13 @@ def _failure(index: int, record: Any, exc: BaseException) -> dict[str, Any]:
     }
 
 
-def _database_file(conn: sqlite3.Connection) -> str | None:
-    """The file behind a connection's main database; None for an in-memory one."""
-    for _seq, name, file in conn.execute("PRAGMA database_list"):
-        if name == "main":
-            return file or None
-    return None
-
-
 def _started_by(value: Any) -> str:
     if not isinstance(value, str) or not value.strip():
         raise ValidationError(
             "started_by: the name of the person starting the sync (non-empty text)",
             field="startedBy",
-            rule="required",
+            rule=Rule.REQUIRED,
             value=None,
         )
+    check_text("startedBy", value, LIMITS["name"])
     return value.strip()

@@ -1,0 +1,86 @@
+"""Commit jobs: which are alive, and running one in a worker thread.
+
+A job row says ``running`` while its commit runs. A job is alive while its
+process is (another process: its pid, see :func:`pid_alive`) or, in this
+process, while its token is registered here (a thread that died with an
+earlier interpreter state leaves a ``running`` row behind). :func:`reap`
+marks a running job whose process or thread is gone ``interrupted``, and
+its sync with it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+from collections.abc import Callable
+
+from addrmatch.boi import sync_tables
+from addrmatch.boi.db import Ctx
+
+__all__ = ["active", "pid_alive", "reap", "register", "start_thread", "unregister"]
+
+_ACTIVE: set[str] = set()
+_LOCK = threading.Lock()
+
+
+def register(token: str) -> None:
+    """A job of this process is running."""
+    with _LOCK:
+        _ACTIVE.add(token)
+
+
+def unregister(token: str) -> None:
+    """A job of this process ended."""
+    with _LOCK:
+        _ACTIVE.discard(token)
+
+
+def active(token: str) -> bool:
+    """True while the job of this process with this token runs."""
+    with _LOCK:
+        return token in _ACTIVE
+
+
+def pid_alive(pid: int) -> bool:
+    """True when a process with this pid runs (a zombie counts as dead).
+
+    >>> pid_alive(os.getpid())
+    True
+    """
+    kill = getattr(os, "kill", None)
+    if kill is None:  # pragma: no cover - every supported platform has os.kill
+        return True
+    try:
+        kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    with contextlib.suppress(OSError, IndexError):
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as handle:
+            state = handle.read().rsplit(")", 1)[1].split()[0]
+        if state in ("Z", "X"):  # a zombie: dead, not yet reaped
+            return False
+    return True
+
+
+def reap(ctx: Ctx) -> None:
+    """Mark a running job whose process or thread is gone as interrupted (and its sync)."""
+    for job_id, sync_id, token, pid in sync_tables.running_jobs(ctx):
+        alive = active(token) if pid == os.getpid() else pid_alive(pid)
+        if alive:
+            continue
+        sync_tables.job_interrupted(
+            ctx, job_id, f"the committing process ({pid}) stopped before the commit finished"
+        )
+        sync_tables.set_state(ctx, sync_id, "interrupted", only_from="committing")
+
+
+def start_thread(work: Callable[[], None], name: str) -> threading.Thread:
+    """Run ``work`` in a (non-daemon) worker thread; returns the started thread."""
+    thread = threading.Thread(target=work, name=name, daemon=False)
+    thread.start()
+    return thread
