@@ -105,10 +105,11 @@ def _peers() -> dict[str, Callable[[str], Any]]:
 def resolve_stages(store: AddressStore, values: Sequence[Any]) -> dict[str, float]:
     """Microseconds per resolve hit, stage by stage: parse, canonicalize, match_key, the
     store's lookup (SQLite + building the Address), and the rest (input checks, Resolution)."""
+    from addrmatch._store_sources import Live
+    from addrmatch._store_tiers import match, prepare
     from addrmatch.canonical import canonicalize
     from addrmatch.key import key_of
     from addrmatch.normalize import to_address
-    from addrmatch.store import _match, _prepare
 
     n = len(values)
     start = time.perf_counter()
@@ -121,10 +122,11 @@ def resolve_stages(store: AddressStore, values: Sequence[Any]) -> dict[str, floa
     for c in canon:
         key_of(c)
     key_s = time.perf_counter() - start
-    inputs = [_prepare(v) for v in values]
+    inputs = [prepare(v) for v in values]
+    live = Live(store.connection)
     start = time.perf_counter()
     for i in inputs:
-        _match(i, store._live)
+        match(i, live)
     lookup_s = time.perf_counter() - start
     start = time.perf_counter()
     for v in values:
@@ -140,12 +142,12 @@ def resolve_stages(store: AddressStore, values: Sequence[Any]) -> dict[str, floa
 def add_many_stages(values: Sequence[Any], directory: Path) -> dict[str, float]:
     """Microseconds per value of ``add_many`` in one process: preparing (parse, canonicalize,
     key) and the rest (bulk lookups, partial tier, inserts, index upkeep)."""
-    from addrmatch.store import _prepare
+    from addrmatch._store_tiers import prepare
 
     n = len(values)
     start = time.perf_counter()
     for v in values:
-        _prepare(v)
+        prepare(v)
     prepare_s = time.perf_counter() - start
     store = AddressStore(directory / "stages.db")
     start = time.perf_counter()

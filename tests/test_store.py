@@ -433,10 +433,10 @@ def test_search_ranks_best_first_with_scores_from_0_to_100(street_store: Address
 
 
 def test_search_scores_only_a_blocked_candidate_set(street_store: AddressStore) -> None:
-    from addrmatch import _store_search
+    from addrmatch import _store_search, _store_sources
 
     query = _store_search.analyse("150 Oka St Evanston")
-    candidates, _ = street_store._candidates(query, 10)
+    candidates, _ = _store_sources.search_candidates(street_store.connection, query, 10)
     assert 0 < len(candidates) < 30 < len(street_store)
 
 
@@ -648,3 +648,39 @@ def test_an_existing_store_file_keeps_its_mode(tmp_path: Path) -> None:
     path.chmod(0o640)
     AddressStore(path).close()
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+# --------------------------------------------------------------------------- ownership and layout
+
+
+def test_get_many_is_the_batch_form_of_get(store: AddressStore) -> None:
+    ids = store.add_many([LEXINGTON, "PO Box 54, Blaine MN 55123", "12 Main St, Blaine MN 55123"])
+    assert store.get_many([ids[2], 999, ids[0], ids[2]]) == {
+        ids[2]: store.get(ids[2]),
+        ids[0]: store.get(ids[0]),
+    }
+    assert store.get_many(iter(range(1, 2000))) == {i: store.get(i) for i in ids}  # more than one chunk
+    assert store.get_many([]) == {}
+
+
+def test_only_the_store_reads_or_writes_its_tables() -> None:
+    """Nothing outside the store's modules issues SQL against ``addresses`` or its
+    search table: other code asks an AddressStore method (issue 11: one owner per table)."""
+    import re
+
+    src = Path(__file__).resolve().parents[1] / "src" / "addrmatch"
+    sql = re.compile(r"\b(?:FROM|JOIN|INTO|UPDATE|TABLE)\s+(?:addresses|address_street_grams)\b", re.I)
+    offenders = [
+        f"{path.relative_to(src)}:{n}"
+        for path in src.rglob("*.py")
+        if not (path.name == "store.py" or path.name.startswith("_store_"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if sql.search(line)
+    ]
+    assert offenders == []
+
+
+def test_store_modules_hold_one_idea_each() -> None:
+    src = Path(__file__).resolve().parents[1] / "src" / "addrmatch"
+    sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in src.glob("*store*.py")}
+    assert len(sizes) >= 6 and max(sizes.values()) <= 700, sizes

@@ -31,15 +31,31 @@ from addrmatch.address import Address
 from addrmatch.tables import TABLES
 
 __all__ = [
+    "Candidate",
     "Query",
     "analyse",
     "candidate_text",
     "fold_text",
     "name_scores",
+    "rank",
     "score",
     "street_grams",
     "street_score",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """One search result: a stored address and its score (0-100, higher is closer).
+
+    >>> Candidate(1, Address(number="1", street="MAIN"), 92.5).score
+    92.5
+    """
+
+    id: int
+    address: Address
+    score: float
+
 
 _WORD = re.compile(r"[A-Z0-9]+(?:[-/][A-Z0-9]+)*")
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
@@ -227,3 +243,27 @@ def score(query: Query, address: Address, street: float) -> float:
         total += 0.5 * (100.0 if address.zip and address.zip[:5] in query.zips else 0.0)
         weight += 0.5
     return total / weight
+
+
+def rank(
+    query: Query, rows: dict[int, Address], names: dict[str, float], *, limit: int, min_score: float
+) -> list[Candidate]:
+    """The candidates scoring at least ``min_score``, best first (ties: the
+    older row first), at most ``limit``; ``names`` holds the street-name
+    scores already computed for the candidate streets.
+
+    >>> q = analyse("12 Main St")
+    >>> [c.id for c in rank(q, {1: Address(number="12", street="MAIN", tag="ST"),
+    ...                         2: Address(number="14", street="ELM", tag="ST")}, {}, limit=5, min_score=50)]
+    [1]
+    """
+    scored = []
+    for row_id, address in rows.items():
+        street = names.get(address.street or "")
+        if street is None:
+            street = street_score(query, address.street)
+        value = round(score(query, address, street), 1)
+        if value >= min_score:
+            scored.append(Candidate(row_id, address, value))
+    scored.sort(key=lambda c: (-c.score, c.id))
+    return scored[:limit]
