@@ -18,7 +18,7 @@ from addrmatch.boi.db import Ctx
 from addrmatch.boi.errors import BOIError, NotFoundError, ReadOnlyError, ValidationError
 from addrmatch.boi.masking import MaskedRecord
 from addrmatch.boi.rules import Rule
-from addrmatch.boi.schema import clean_household, clean_staff
+from addrmatch.boi.schema import check_records, clean_household, clean_staff
 from addrmatch.boi.session import Session
 from addrmatch.inputs import integer_problem, preview
 
@@ -243,7 +243,7 @@ class DistrictCalls:
         [1, 2]
         """
 
-        rows = list(records)
+        rows = check_records("records", records)
 
         def run(ctx: Ctx) -> list[int]:
             ids = []

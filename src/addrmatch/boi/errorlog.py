@@ -33,8 +33,10 @@ from typing import Any, TextIO
 
 from addrmatch._files import write_atomically
 from addrmatch.boi.db import transaction
+from addrmatch.boi.errors import ValidationError
 from addrmatch.boi.fields import MAX_DEPTH
 from addrmatch.boi.masking import mask_payload, scrub, sensitive_values
+from addrmatch.boi.rules import Rule
 from addrmatch.boi.schema import check_date
 from addrmatch.inputs import preview
 
@@ -91,6 +93,8 @@ def loggable(payload: Any, depth: int = 0) -> Any:
 
 
 CSV_COLUMNS: tuple[str, ...] = ("Error Date", "Action", "Path", "Error Message", "Payload")
+#: The Action column's values (the HTTP methods of the endpoints).
+ACTIONS: tuple[str, ...] = ("GET", "POST", "PUT", "DELETE")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -152,9 +156,17 @@ def record(
 def listing(
     conn: sqlite3.Connection, *, since: Any = None, until: Any = None, action: str | None = None
 ) -> list[dict[str, Any]]:
-    """The log rows, oldest first, with ``since <= errorDate <= until`` (ISO dates, both optional)."""
+    """The log rows, oldest first, with ``since <= errorDate <= until`` (ISO dates, both optional)
+    and the ``action`` (an HTTP method) if given."""
     start = check_date("since", since)
     end = check_date("until", until)
+    if action is not None and action not in ACTIONS:
+        raise ValidationError(
+            f"action: one of {', '.join(ACTIONS)}, got {preview(action)}",
+            field="action",
+            rule=Rule.TYPE,
+            value=None,
+        )
     rows = conn.execute(
         "SELECT error_id, error_date, logged_at, action, path, staff_number, error_type, message, payload "
         "FROM error_log WHERE (? IS NULL OR error_date >= ?) AND (? IS NULL OR error_date <= ?) "
@@ -190,6 +202,13 @@ def export_csv(
     at all (a temporary file renamed into place) and is owner-only (0o600),
     even when it replaces an existing file.
     """
+    if not isinstance(dest, (str, os.PathLike)) and not callable(getattr(dest, "write", None)):
+        raise ValidationError(
+            f"dest: a file path or an open text file, got {type(dest).__name__}",
+            field="dest",
+            rule=Rule.TYPE,
+            value=None,
+        )
     rows = listing(conn, since=since, until=until)
 
     def write(handle: TextIO) -> None:

@@ -19,10 +19,15 @@ from addrmatch.boi.errors import ValidationError
 from addrmatch.boi.fields import LIMITS
 from addrmatch.boi.masking import MaskedRecord
 from addrmatch.boi.rules import Rule
-from addrmatch.boi.schema import check_date, check_text, clean_position, clean_staff
+from addrmatch.boi.schema import check_count, check_date, check_text, clean_position, clean_staff
 from addrmatch.boi.session import Session
 
-__all__ = ["HrCalls"]
+__all__ = ["MAX_ADDRESS_RESULTS", "MAX_SEARCH", "HrCalls"]
+
+#: The most results a staff search returns.
+MAX_SEARCH = 1_000
+#: The most results an address search returns.
+MAX_ADDRESS_RESULTS = 100
 
 
 def _event(ctx: Ctx, event: str, person_id: int) -> None:
@@ -274,8 +279,10 @@ class HrCalls:
                 value = query.get(key)
                 if value is not None and (not isinstance(value, str) or not value.strip()):
                     raise ValidationError(
-                        f"{key}: must be non-empty text", field=key, rule=Rule.TYPE, value=value
+                        f"{key}: must be non-empty text", field=key, rule=Rule.TYPE, value=None
                     )
+                if value is not None:
+                    check_text(key, value, ctx.schema.by_name[key].limit or LIMITS["name"])
                 texts[key] = value.strip() if isinstance(value, str) else None
             born = check_date("birthdate", query.get("birthdate"))
             if not any(texts.values()) and born is None:
@@ -285,10 +292,7 @@ class HrCalls:
                     rule=Rule.SEARCH_CRITERIA,
                     value=None,
                 )
-            if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-                raise ValidationError(
-                    "limit: must be a positive integer", field="limit", rule=Rule.TYPE, value=limit
-                )
+            check_count("limit", limit, MAX_SEARCH)
             return staff.search(
                 ctx,
                 staff_number=texts["staffNumber"],
@@ -319,6 +323,8 @@ class HrCalls:
                 raise ValidationError(
                     "text: must be non-empty text", field="text", rule=Rule.TYPE, value=None
                 )
+            check_text("text", text, LIMITS["address text"])
+            check_count("limit", limit, MAX_ADDRESS_RESULTS)
             return [
                 {"addressId": c.id, "score": c.score, **c.address.to_boi()}
                 for c in ctx.store.search(text, limit=limit)

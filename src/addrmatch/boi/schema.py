@@ -35,7 +35,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as _dt
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any, Literal
 
 from addrmatch.boi.errors import ValidationError
@@ -70,8 +70,10 @@ __all__ = [
     "STAFF_FIELDS",
     "Field",
     "Mode",
+    "check_count",
     "check_date",
     "check_depth",
+    "check_records",
     "check_text",
     "clean_household",
     "clean_position",
@@ -113,6 +115,38 @@ def check_text(path: str, value: Any, limit: int) -> str:
     addrmatch.boi.errors.ValidationError: lastName: holds a lone surrogate U+D800 at position 1: not valid Unicode text
     """
     problem = text_problem(value, limit=limit)
+    if problem is not None:
+        raise ValidationError(f"{path}: {problem.message}", field=path, rule=problem.rule, value=None)
+    return value  # type: ignore[no-any-return]
+
+
+def check_records(path: str, value: Any) -> list[Any]:
+    """A batch of records as a list: ``value`` must be a list (an iterable) of objects, not one object.
+
+    >>> check_records("records", None)
+    Traceback (most recent call last):
+    ...
+    addrmatch.boi.errors.ValidationError: records: a list of staff member objects, got NoneType
+    """
+    if isinstance(value, (Mapping, str, bytes)) or not isinstance(value, Iterable):
+        got = "a single object" if isinstance(value, Mapping) else type(value).__name__
+        raise ValidationError(
+            f"{path}: a list of staff member objects, got {got}", field=path, rule=Rule.TYPE, value=None
+        )
+    return list(value)
+
+
+def check_count(path: str, value: Any, maximum: int) -> int:
+    """``value`` if it is an integer in ``1 .. maximum`` (a ``limit``), else :class:`ValidationError`.
+
+    >>> check_count("limit", 10, 100)
+    10
+    >>> check_count("limit", "x", 100)
+    Traceback (most recent call last):
+    ...
+    addrmatch.boi.errors.ValidationError: limit: must be an integer, got str
+    """
+    problem = integer_problem(value, minimum=1, maximum=maximum)
     if problem is not None:
         raise ValidationError(f"{path}: {problem.message}", field=path, rule=problem.rule, value=None)
     return value  # type: ignore[no-any-return]

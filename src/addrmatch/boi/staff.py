@@ -33,11 +33,11 @@ from addrmatch.boi.errors import (
     NotFoundError,
     ValidationError,
 )
-from addrmatch.boi.fields import DEFAULT_SCHEMA
+from addrmatch.boi.fields import DEFAULT_SCHEMA, LIMITS
 from addrmatch.boi.masking import MaskedRecord, mask_ssn
 from addrmatch.boi.rules import Rule
-from addrmatch.boi.schema import MASKED_SSN_RE
-from addrmatch.inputs import integer_problem, preview
+from addrmatch.boi.schema import MASKED_SSN_RE, check_text
+from addrmatch.inputs import integer_problem, preview, text_problem
 
 __all__ = [
     "combine",
@@ -78,8 +78,10 @@ def number_of(payload: Any) -> str | None:
     """
     if isinstance(payload, Mapping):
         value = payload.get("staffNumber")
-        if isinstance(value, (str, int)) and not isinstance(value, bool):
-            return str(value).strip() or None
+        if isinstance(value, int) and not isinstance(value, bool):
+            return str(value) if integer_problem(value, minimum=-(10**18), maximum=10**18) is None else None
+        if isinstance(value, str) and text_problem(value, limit=LIMITS["code"]) is None:
+            return value.strip() or None
     return None
 
 
@@ -99,7 +101,7 @@ def find_person(ctx: Ctx, who: str | int, *, field: str = "staffNumber") -> int:
                 f"personId: no person {preview(who)}", field="personId", rule=Rule.PERSON_EXISTS, value=None
             )
         return who
-    number = who.strip()
+    number = check_text(field, who, LIMITS["code"]).strip()
     ids = holders(ctx, number)
     if not ids:
         raise NotFoundError(

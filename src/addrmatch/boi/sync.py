@@ -88,7 +88,7 @@ from addrmatch.boi.fields import LIMITS
 from addrmatch.boi.masking import scrub_exception, sensitive_values
 from addrmatch.boi.report import Report, fold_number
 from addrmatch.boi.rules import Rule
-from addrmatch.boi.schema import check_text, clean_staff
+from addrmatch.boi.schema import check_records, check_text, clean_staff
 from addrmatch.boi.session import Session
 from addrmatch.boi.sync_commit import CommitProgress, execute
 from addrmatch.boi.sync_plan import HrRecord, Plan, PlanItem, Planner, check_record, snapshot, stored_payload
@@ -277,7 +277,7 @@ class Sync:
         >>> r["accepted"], [(f["index"], f["field"], f["rule"]) for f in r["failures"]]
         (1, [(1, 'gender', 'listed-gender')])
         """
-        batch = _records(records)
+        batch = check_records("records", records)
         failures: list[tuple[int, Any, BaseException]] = []
 
         def run(ctx: Ctx) -> dict[str, Any]:
@@ -640,19 +640,6 @@ class Sync:
             return sync_tables.last_job(ctx)
 
         return self._call("commit_job_status", run)
-
-
-def _records(records: Any) -> list[Any]:
-    """A transfer's batch as a list (``records`` must be a list of staff objects)."""
-    if isinstance(records, (Mapping, str, bytes)) or not isinstance(records, Iterable):
-        raise ValidationError(
-            "records: a list of staff member objects (one batch), "
-            f"got {'a single object' if isinstance(records, Mapping) else type(records).__name__}",
-            field="records",
-            rule=Rule.TYPE,
-            value=None,
-        )
-    return list(records)
 
 
 def _failure(index: int, record: Any, exc: BaseException) -> dict[str, Any]:
