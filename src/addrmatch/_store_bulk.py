@@ -184,11 +184,13 @@ def add_batches(
     settle: Callable[[list[Row], Input], Resolution] | None,
     progress: ProgressCallback | None,
     total: int | None,
+    typos: bool = False,
 ) -> list[int]:
     """Find or create each prepared value, a batch at a time: the rows a
     batch can match are prefetched, its new rows inserted together. An
     ambiguous partial match creates a row, or (``settle`` given: the store's
-    ``oldest``/``raise`` policy) is settled by ``settle``. The ids, in order."""
+    ``oldest``/``raise`` policy) is settled by ``settle``; ``typos`` adds the
+    typo tier. The ids, in order."""
     ids: list[int] = []
     new_id = next_id(conn)
     for inputs in batches:
@@ -198,7 +200,7 @@ def add_batches(
         batch.load_keys(i.reparsed()[1] for i in misses)
         batch.load_near(i.reparsed()[0] for i in misses)
         for inp in inputs:
-            found = match(inp, batch)
+            found = match(inp, batch, typos=typos)
             if isinstance(found, Resolution):
                 ids.append(found.id)
                 continue

@@ -53,6 +53,7 @@ BY_KEY = SELECT + " WHERE match_key = ? AND duplicate = 0"
 NEAR_ZIP = SELECT + " WHERE number = ? AND zip BETWEEN ? AND ? AND duplicate = 0"
 NEAR_NO_ZIP = SELECT + " WHERE number = ? AND state = ? AND zip IS NULL AND duplicate = 0"
 NEAR_STATE = SELECT + " WHERE number = ? AND state = ? AND duplicate = 0"
+STREET_IN_ZIP = "SELECT 1 FROM addresses WHERE street = ? AND zip BETWEEN ? AND ? LIMIT 1"
 #: At most this many bound parameters per statement (SQLite's limit was 999 before 3.32).
 CHUNK = 900
 KEY_OF_ROW = itemgetter(16)  # match_key in row_values()
@@ -95,6 +96,9 @@ class Live:
             return []
         return [row_address(r) for r in rows]
 
+    def has_street(self, street: str, zip5: str) -> bool:
+        return self.conn.execute(STREET_IN_ZIP, (street, zip5, zip5 + "-9999")).fetchone() is not None
+
 
 class Batch:
     """Tier lookups for one batch of ``add_many``: the rows the batch can
@@ -112,6 +116,7 @@ class Batch:
         self.created_state: dict[tuple[str, str], list[Row]] = {}
         self.created_no_zip: dict[tuple[str, str], list[Row]] = {}
         self.new_rows: list[tuple[Any, ...]] = []
+        self.created_streets: set[tuple[str, str]] = set()
 
     def load_keys(self, keys: Iterable[str]) -> None:
         """Prefetch the rows of these keys (and remember the absent ones)."""
@@ -191,9 +196,14 @@ class Batch:
             return []
         return self.live.near(address) + self.created_state.get(state_key, [])
 
+    def has_street(self, street: str, zip5: str) -> bool:
+        return (street, zip5) in self.created_streets or self.live.has_street(street, zip5)
+
     def create(self, row_id: int, address: Address, key: str, original: str) -> None:
         row = (row_id, address)
         self.keys[key] = row
+        if address.street and address.zip:
+            self.created_streets.add((address.street, address.zip[:5]))
         if address.number:
             if address.zip:
                 self.created_zip.setdefault((address.number, address.zip[:5]), []).append(row)

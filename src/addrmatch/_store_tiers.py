@@ -15,6 +15,9 @@ the same functions serve ``resolve``/``find`` (one value, live lookups) and
    exactly one stored address agrees on every part both have
    (:func:`_partial`); else the same words read with another split or
    with a part left out (:func:`_by_words`).
+4. **typo** (opt-in, ``typos=True``): the street name is one edit from
+   exactly one stored street with the same house number, ZIP, unit,
+   directionals and suffix (:func:`_typo`).
 """
 
 from __future__ import annotations
@@ -23,6 +26,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal, Protocol
+
+from rapidfuzz.distance import DamerauLevenshtein
 
 from addrmatch import _store_search as search_
 from addrmatch._keyfold import key_from_parts
@@ -33,11 +38,14 @@ from addrmatch.key import key_of
 from addrmatch.normalize import AddressInput, normalize, to_address
 from addrmatch.tables import TABLES
 
-__all__ = ["How", "Input", "Resolution", "Row", "Source", "match", "prepare"]
+__all__ = ["TYPO_MIN_LENGTH", "How", "Input", "Resolution", "Row", "Source", "match", "prepare"]
 
-How = Literal["exact", "reparse", "partial", "created"]
+How = Literal["exact", "reparse", "partial", "typo", "created"]
 #: A stored row: its id and its address.
 Row = tuple[int, Address]
+#: The typo tier leaves street names shorter than this alone (one edit in
+#: "ELM" is a third of the name: "ELK" is another street, not a typo).
+TYPO_MIN_LENGTH = 4
 _PLACE_FIELDS = ("city", "state", "zip", "county", "location_code", "tract", "block")
 
 
@@ -47,6 +55,8 @@ class Resolution:
 
     ``candidates``: when more than one stored address agreed in the partial
     tier, their ids (oldest first); empty otherwise. See :attr:`ambiguous`.
+    ``typo``: for ``how == "typo"``, the street name as given and the stored
+    street it was taken for (``("ROOSVELT", "ROOSEVELT")``); None otherwise.
 
     >>> from addrmatch import AddressStore
     >>> store = AddressStore()
@@ -59,6 +69,7 @@ class Resolution:
     how: How
     address: Address
     candidates: tuple[int, ...] = ()
+    typo: tuple[str, str] | None = None
 
     @property
     def ambiguous(self) -> bool:
@@ -143,6 +154,9 @@ class Source(Protocol):
         """The rows that may agree partially: the same house number in the same
         ZIP5 (and rows of that number and state without a ZIP), or, without a
         ZIP, the same number and state."""
+
+    def has_street(self, street: str, zip5: str) -> bool:
+        """True when a stored address in ``zip5`` has this street name."""
 
 
 def _shape(a: Address, b: Address) -> tuple[bool, bool] | None:
@@ -304,9 +318,49 @@ def _by_words(rows: list[Row], original: str) -> tuple[list[Row], How]:
     return sorted((i, a) for i, (a, _) in found.items()), how
 
 
-def match(inp: Input, source: Source) -> Resolution | list[Row] | None:
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _typo(rows: list[Row], address: Address, source: Source) -> Resolution | None:
+    """The typo tier (opt-in): the one stored row whose street name is one
+    edit (insertion, deletion, substitution or transposition of adjacent
+    letters) from the input's, with the same house number, ZIP5, unit,
+    directionals and suffix; None when there is no such row, or several
+    streets fit, or the input's own spelling is a stored street in that ZIP
+    (with that house number or another: it may be a real street)."""
+    street = address.street
+    if address.po_box or not street or not address.number or not address.zip or len(street) < TYPO_MIN_LENGTH:
+        return None
+    zip5, digits = address.zip[:5], _digits(street)
+    fits: dict[str, Row] = {}
+    for row_id, stored in rows:
+        other = stored.street
+        if (
+            other is None
+            or other == street
+            or stored.po_box
+            or stored.number != address.number
+            or (stored.zip or "")[:5] != zip5
+            or stored.apt != address.apt
+            or stored.prefix != address.prefix
+            or stored.direction != address.direction
+            or stored.tag != address.tag
+            or _digits(other) != digits  # 12TH is not a typo of 13TH
+            or DamerauLevenshtein.distance(street, other, score_cutoff=1) > 1
+        ):
+            continue
+        fits.setdefault(other, (row_id, stored))
+    if len(fits) != 1 or source.has_street(street, zip5):
+        return None
+    ((other, (row_id, stored)),) = fits.items()
+    return Resolution(row_id, "typo", stored, typo=(street, other))
+
+
+def match(inp: Input, source: Source, *, typos: bool = False) -> Resolution | list[Row] | None:
     """The tiers up to creation: a Resolution, the agreeing rows when the
-    partial tier is ambiguous, or None when nothing matched."""
+    partial tier is ambiguous, or None when nothing matched. ``typos``
+    adds the typo tier (:func:`_typo`) after the partial tier."""
     row = source.by_key(inp.key)
     if row is not None:
         return Resolution(row[0], "exact", row[1])
@@ -324,4 +378,6 @@ def match(inp: Input, source: Source) -> Resolution | list[Row] | None:
         agreeing, how = _by_words(rows, inp.original)
     if len(agreeing) == 1:
         return Resolution(agreeing[0][0], how, agreeing[0][1])
+    if not agreeing and typos:
+        return _typo(rows, target, source)
     return agreeing or None

@@ -34,7 +34,19 @@ it, in tiers (the specification's, plus one):
    * ``"raise"``: :class:`AmbiguousAddressError` (with ``.candidates``);
      nothing is written.
 
-4. **created**: nothing matched; a row is stored from the reparsed
+4. **typo** (opt-in: ``AddressStore(typos=True)`` or ``resolve(value,
+   typos=True)``; off by default): nothing matched above, and the street name
+   is one edit (an inserted, deleted or changed letter, or two neighbours
+   swapped: Damerau-Levenshtein distance 1, rapidfuzz) from exactly one
+   stored street with the same house number, ZIP5, unit, directionals and
+   suffix ("12 Roosvelt St" -> "12 Roosevelt St"). Never when the input's
+   own spelling is a stored street in that ZIP (with that house number or
+   any other: it may be a real street), when two stored streets fit, when
+   the digits differ ("13TH" is not a typo of "12TH"), or for names shorter
+   than four letters. :attr:`Resolution.typo` gives (the street as given,
+   the stored street). Nothing is written for a typo match.
+
+5. **created**: nothing matched; a row is stored from the reparsed
    components.
 
 Guarantees:
@@ -151,6 +163,8 @@ class AddressStore:
     :class:`~addrmatch.errors.ReadOnlyDatabaseError`. ``create=False``
     requires the file to exist.
     ``on_ambiguous`` is the partial tier's policy (module docstring);
+    ``typos=True`` adds the opt-in typo tier (module docstring) to every
+    lookup (each call may override it with its own ``typos`` keyword);
     ``timeout`` is how long a writer waits for another one (seconds, only for
     databases the store opens itself).
 
@@ -175,6 +189,7 @@ class AddressStore:
         timeout: float = 60.0,
         read_only: bool | None = None,
         create: bool = True,
+        typos: bool = False,
     ) -> None:
         if on_ambiguous not in ("create", "oldest", "raise"):
             raise AddressError(
@@ -188,12 +203,14 @@ class AddressStore:
                 fields=("timeout",),
                 rule="type",
             )
-        for name, flag in (("read_only", read_only), ("create", create)):
+        for name, flag in (("read_only", read_only), ("create", create), ("typos", typos)):
             if not isinstance(flag, bool) and not (name == "read_only" and flag is None):
                 raise AddressError(
                     f"{name}: expected True or False, got {preview(flag)}", fields=(name,), rule="type"
                 )
         self.on_ambiguous: OnAmbiguous = on_ambiguous
+        #: The typo tier's default for :meth:`resolve`, :meth:`find` and :meth:`add_many`.
+        self.typos: bool = typos
         db = open_database(target, [schema.schema()], create=create, read_only=read_only, timeout=timeout)
         conn = db.conn
         self._conn = conn
@@ -252,6 +269,16 @@ class AddressStore:
             raise ReadOnlyDatabaseError(self.path, f"was opened read-only; {call} writes to it")
         return atomic(self._conn)
 
+    def _typos(self, typos: object) -> bool:
+        """A call's ``typos`` keyword: None means the store's setting."""
+        if typos is None:
+            return self.typos
+        if not isinstance(typos, bool):
+            raise AddressError(
+                f"typos: expected True or False, got {preview(typos)}", fields=("typos",), rule="type"
+            )
+        return typos
+
     def _settle(self, found: list[Row], inp: Input) -> Resolution:
         """Apply the ``oldest``/``raise`` policies to an ambiguous partial match."""
         ids = tuple(i for i, _ in found)
@@ -265,11 +292,12 @@ class AddressStore:
 
     # -- lookups ------------------------------------------------------------
 
-    def find(self, value: AddressInput) -> Resolution | None:
+    def find(self, value: AddressInput, *, typos: bool | None = None) -> Resolution | None:
         """Look an address up without creating it: the tiers of :meth:`resolve`.
 
         Returns None when :meth:`resolve` would create a row (also when the
         partial tier is ambiguous under ``on_ambiguous="create"``).
+        ``typos``: as for :meth:`resolve`.
 
         >>> store = AddressStore()
         >>> store.find("4321 N Lexington Ave, Blaine MN 55123") is None
@@ -278,19 +306,23 @@ class AddressStore:
         >>> store.find("4321 North Lexington Avenue, Blaine MN 55123").how
         'exact'
         """
+        typos = self._typos(typos)
         inp = prepare(value)
         with self._lock:
-            found = match(inp, self._live)
+            found = match(inp, self._live, typos=typos)
         if isinstance(found, list):
             return None if self.on_ambiguous == "create" else self._settle(found, inp)
         return found
 
-    def resolve(self, value: AddressInput) -> Resolution:
+    def resolve(self, value: AddressInput, *, typos: bool | None = None) -> Resolution:
         """Find the stored address for ``value``, or create it (tiers: module docstring).
 
         ``value`` is text, an :class:`Address` or a BOI mapping. Input-rule
         errors (:class:`~addrmatch.ConflictingFieldsError`,
         :class:`~addrmatch.POBoxError` ...) are raised before anything is written.
+        ``typos`` switches the typo tier on or off for this call (None: the
+        store's ``typos``); ``how == "typo"`` then says the street name was
+        taken for a stored one an edit away (:attr:`Resolution.typo`).
 
         >>> store = AddressStore()
         >>> store.resolve("4321 N Lexington Ave., Blaine MN 55123").how
@@ -302,16 +334,17 @@ class AddressStore:
         """
         if self.read_only:
             raise ReadOnlyDatabaseError(self.path, "was opened read-only; resolve may write to it (use find)")
+        typos = self._typos(typos)
         inp = prepare(value)
         with self._lock:
-            found = match(inp, self._live)
+            found = match(inp, self._live, typos=typos)
             if isinstance(found, Resolution):
                 return found
             if found and self.on_ambiguous != "create":
                 return self._settle(found, inp)
             with self._write("resolve") as conn:
                 # Another writer may have stored it since the lookup: look again under the lock.
-                found = match(inp, self._live)
+                found = match(inp, self._live, typos=typos)
                 if isinstance(found, Resolution):
                     return found
                 if found and self.on_ambiguous != "create":
@@ -402,6 +435,7 @@ class AddressStore:
         batch_size: int = 5000,
         progress: ProgressCallback | None = None,
         workers: int = 1,
+        typos: bool | None = None,
     ) -> list[int]:
         """Find or create many addresses; the id of each, in input order.
 
@@ -425,12 +459,13 @@ class AddressStore:
         [1, 2, 1]
         """
         check_bulk(values, batch_size, progress, workers, "add_many")
+        typos = self._typos(typos)
         total = len(values) if isinstance(values, Sized) else None
         write = self._write("add_many")
         settle = None if self.on_ambiguous == "create" else self._settle
         prepared = PreparedBatches(values, batch_size, workers)
         with self._lock, closing(prepared), bulk_gc(), write as conn:
-            return add_batches(conn, prepared, settle=settle, progress=progress, total=total)
+            return add_batches(conn, prepared, settle=settle, progress=progress, total=total, typos=typos)
 
     def import_rows(
         self,
