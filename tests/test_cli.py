@@ -11,6 +11,8 @@ import json
 import os
 import pty
 import random
+import re
+import shutil
 import sqlite3
 import subprocess
 import sys
@@ -128,7 +130,8 @@ def test_normalize_stdin_json_uses_boi_field_names() -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 3  # one output per input line, a blank line included
     first, blank, box = (json.loads(line) for line in lines)
-    assert set(first) == set(addrmatch.Address().to_boi())
+    assert set(first) == {*addrmatch.Address().to_boi(), "matchKey"}  # BOI names + the key (issue 15)
+    assert first["matchKey"] == addrmatch.match_key("12 elm street apt 4")
     assert (first["number"], first["street"], first["tag"], first["apt"]) == ("12", "ELM", "ST", "4")
     assert first["postOfficeBox"] is False
     assert blank is None
@@ -238,15 +241,15 @@ def test_dedupe_summary_json_and_stdout_output(tmp_path: Path) -> None:
     rows = list(csv.DictReader(io.StringIO(result.stdout)))
     assert len(rows) == 7 and rows[2]["address_id"] == "2"
     summary = json.loads(result.stderr)  # the summary goes to stderr when the rows go to stdout
-    assert (summary["rows"], summary["distinct_addresses"], summary["address_errors"]) == (7, 3, 2)
-    assert summary["largest_groups"][0]["rows"] == 2
+    assert (summary["rows"], summary["distinctAddresses"], summary["addressErrors"]) == (7, 3, 2)
+    assert summary["largestGroups"][0]["rows"] == 2
 
 
 def test_dedupe_reads_stdin(tmp_path: Path) -> None:
     text = "address\n12 Elm St\n12 elm street\n14 Elm St\n"
     result = run("dedupe", "-", "--column", "address", "--format", "json", stdin=text, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
-    assert json.loads(result.stdout)["distinct_addresses"] == 2
+    assert json.loads(result.stdout)["distinctAddresses"] == 2
     piped = run("dedupe", "-", "--column", "address", "-o", "-", stdin=text)
     assert [r["address_id"] for r in csv.DictReader(io.StringIO(piped.stdout))] == ["1", "1", "2"]
 
@@ -276,7 +279,7 @@ def test_dedupe_example_groups_the_known_variants(tmp_path: Path) -> None:
     assert not split, f"{len(split)} addresses split into several ids, e.g. {list(split.items())[:3]}"
     assert not merged, f"{len(merged)} ids cover several true addresses, e.g. {list(merged.items())[:3]}"
     summary = json.loads(result.stdout)
-    assert summary["distinct_addresses"] == len(ids_by_truth)
+    assert summary["distinctAddresses"] == len(ids_by_truth)
     assert summary["rows"] == len(rows)
 
 
@@ -745,3 +748,284 @@ def test_ctrl_c_prints_no_traceback_and_leaves_nothing(tmp_path: Path, delay: fl
         assert result.returncode == 130, (result.returncode, result.stderr)
         assert result.stderr.strip().splitlines()[-1] == "addrmatch: interrupted"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["big.csv"]
+
+
+# --------------------------------------------------------------------------
+# the daily path of a district data person (issue 15): each wall, walked through
+
+TWO_COLUMNS = """id,Address Line 1,Address Line 2,City,State,ZIP
+1,100 Main Street,Apt 4,Blaine,MN,55434
+2,100 MAIN ST,#4,blaine,mn,55434
+3,100 Main St,Apt 5,Blaine,MN,55434
+4,100 Main St,,Blaine,MN,55434
+5,100 Main St Apt 4,NA,Blaine,MN,55434
+6,100 Main St Apt 4,Apt 5,Blaine,MN,55434
+"""
+
+
+def test_wall_unit_in_a_second_column_keeps_apartments_apart(tmp_path: Path) -> None:
+    """Apt 4 and Apt 5 of one building were merged: the unit column was not read."""
+    source = write(tmp_path / "export.csv", TWO_COLUMNS)
+    out = tmp_path / "out.csv"
+    result = run(
+        "dedupe", str(source), "--column", "Address Line 1", "--line2-column", "Address Line 2",
+        "--city-column", "City", "--state-column", "State", "--zip-column", "ZIP", "-o", str(out),
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(out)
+    ids = [r["address_id"] for r in rows]
+    assert ids[:5] == ["1", "1", "2", "3", "1"]  # Apt 4 twice (and in line 1), Apt 5, the building
+    assert rows[0]["canonical_address"] == "100 MAIN ST # 4"
+    assert rows[4]["canonical_address"] == "100 MAIN ST # 4"  # NA in line 2 is no unit
+    assert ids[5] == "" and "two" not in rows[5]["address_error"] and "'4'" in rows[5]["address_error"]
+    assert "'5'" in rows[5]["address_error"]  # line 1 says Apt 4, line 2 Apt 5: refused, both named
+    unit = tmp_path / "unit.csv"
+    write(unit, "address,apt,zip\n100 Main St,4,55434\n100 Main St,Unit 4,55434\n100 Main St,5,55434\n")
+    result = run("dedupe", str(unit), "--column", "address", "--unit-column", "apt", "--zip-column", "zip",
+                 "--format", "json")  # fmt: skip
+    assert json.loads(result.stdout)["distinctAddresses"] == 2
+
+
+def test_wall_a_repeated_option_is_refused() -> None:
+    result = run("dedupe", "--example", "--column", "address", "--column", "city")
+    line = assert_clean_error(result, "--column", "twice")
+    assert "city" not in line.split("twice")[1]
+
+
+@pytest.mark.parametrize(
+    ("delimiter", "option"), [("\t", None), (";", None), ("|", None), ("\t", "tab"), (";", ";")]
+)
+def test_wall_tab_semicolon_and_pipe_files(tmp_path: Path, delimiter: str, option: str | None) -> None:
+    """A TSV failed with "Did you mean 'id\\taddr'?"; there was no --delimiter."""
+    text = "".join(
+        delimiter.join(cells) + "\n"
+        for cells in (
+            ["id", "addr", "zip"],
+            ["1", "12 Elm Street", "55123"],
+            ["2", "12 ELM ST.", "55123-0001"],
+        )
+    )
+    source = write(tmp_path / "export.txt", text)
+    out = tmp_path / "out.txt"
+    extra = ["--delimiter", option] if option else []
+    result = run("dedupe", str(source), "--column", "addr", "--zip-column", "zip", *extra, "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    with open(out, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f, delimiter=delimiter))  # the output keeps the input's delimiter
+    assert [r["address_id"] for r in rows] == ["1", "1"]
+
+
+def test_wall_wrong_delimiter_says_which_was_used(tmp_path: Path) -> None:
+    source = write(tmp_path / "a.csv", "id\taddr\n1\t12 Elm St\n")
+    line = assert_clean_error(run("dedupe", str(source), "--column", "addr", "--delimiter", ","), "'addr'")
+    assert "comma" in line
+    assert_clean_error(run("dedupe", str(source), "--column", "addr", "--delimiter", "ab"), "delimiter")
+
+
+def test_wall_a_decode_error_names_its_own_line(tmp_path: Path) -> None:
+    """An encoding error on line 1501 was reported at line 1347 (a buffered decoder's chunk)."""
+    source = tmp_path / "latin.csv"
+    lines = [b"id,address\n", *(b"%d,%d Elm Street\n" % (n, n) for n in range(1499)), b"1500,12 \xc9lm St\n"]
+    assert len(lines) == 1501
+    source.write_bytes(b"".join(lines))
+    line = assert_clean_error(run("dedupe", str(source), "--column", "address"), "line 1501", "--encoding")
+    assert "line 1347" not in line
+
+
+def test_wall_missing_value_cells(tmp_path: Path) -> None:
+    """Empty, NA, N/A, null and NaN cells are missing values, not text."""
+    source = write(
+        tmp_path / "a.csv",
+        "address,city,zip\n12 Elm St,NA,55123\n12 Elm St,,55123\n12 Elm St,Blaine,N/A\nnull,Blaine,55123\nNaN,,\n",
+    )
+    out = tmp_path / "out.csv"
+    result = run("dedupe", str(source), "--column", "address", "--city-column", "city", "--zip-column", "zip",
+                 "-o", str(out))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    rows = read_csv(out)
+    assert rows[0]["canonical_city"] == "" and rows[0]["address_id"] == rows[1]["address_id"] == "1"
+    assert rows[2]["canonical_zip"] == "" and rows[2]["canonical_city"] == "BLAINE"
+    assert rows[3]["address_error"] == rows[4]["address_error"] == "address: the address is missing"
+
+
+def test_wall_pandas_column_with_bad_rows_and_nan() -> None:
+    """`df.address.map(match_key)` stopped at the first bad row; a NaN city raised."""
+    import pandas
+
+    df = pandas.DataFrame(
+        {
+            "address": ["12 Elm Street", "12 ELM ST.", None, "asdf", float("nan"), "14 Elm St"],
+            "city": ["Blaine", float("nan"), "Blaine", "Blaine", None, "Anoka"],
+        }
+    )
+    keys = addrmatch.match_keys(df["address"], errors="null")
+    assert keys[0] == keys[1] == addrmatch.match_key("12 Elm St") and keys[2:5] == [None, None, None]
+    with pytest.raises(addrmatch.AddressError, match=r"values\[3\]") as caught:
+        addrmatch.match_keys(df["address"])
+    assert caught.value.rule == "unparseable" and caught.value.index == 3
+    records = [
+        None if addrmatch.inputs.is_missing(a) else {"fullStreetAddress": a, "city": c}
+        for a, c in zip(df["address"], df["city"], strict=True)
+    ]
+    canonical = addrmatch.normalize_many(records, errors="null")
+    assert (
+        canonical[0].city == "BLAINE" and canonical[1].city is None
+    )  # the NaN city is missing, not an error
+    df["match_key"] = addrmatch.match_keys(df["address"], errors="null")
+    assert df["match_key"].nunique() == 2
+
+
+def test_wall_dedupe_csv_is_exported_and_documented(tmp_path: Path) -> None:
+    source = write(tmp_path / "staff.csv", STAFF)
+    summary = addrmatch.dedupe_csv(
+        source, tmp_path / "out.csv", "address", city_column="city", state_column="state", zip_column="zip"
+    )
+    assert (summary.rows, summary.distinct_addresses) == (7, 3)
+    assert "dedupe_csv" in addrmatch.__all__ and addrmatch.dedupe_csv.__doc__
+
+
+def test_wall_dedupe_html_and_db_to_look_at(tmp_path: Path) -> None:
+    """dedupe gave only a text summary: nothing to look at, no way to browse the groups."""
+    html = tmp_path / "report.html"
+    db = tmp_path / "out.db"
+    result = run("dedupe", "--example", "--html", str(html), "--db", str(db), "--source-column", "source",
+                 "--format", "json")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    summary = json.loads(result.stdout)
+    assert summary["html"] == str(html) and summary["db"] == str(db)
+    page = html.read_text(encoding="utf-8")
+    assert "<script" not in page and "http://" not in page and "https://" not in page  # static, no network
+    assert "@media print" in page
+    for path in (html, db):
+        assert os.stat(path).st_mode & 0o777 == 0o600
+    with sqlite3.connect(db) as conn:
+        groups = conn.execute("SELECT COUNT(*), SUM(rows) FROM dedupe_groups").fetchone()
+        assert groups == (summary["distinctAddresses"], summary["rows"] - summary["addressErrors"])
+        assert conn.execute("SELECT COUNT(*) FROM dedupe_rows").fetchone()[0] == summary["rows"]
+        top = conn.execute("SELECT address_id, rows FROM duplicate_addresses LIMIT 1").fetchone()
+        assert top == (summary["largestGroups"][0]["addressId"], summary["largestGroups"][0]["rows"])
+        columns = {
+            r[1] for t in ("dedupe_rows", "dedupe_groups") for r in conn.execute(f"PRAGMA table_info({t})")
+        }
+        assert not columns & {"name", "staff_number", "ssn", "birthdate"}  # only address columns are copied
+        assert conn.execute("SELECT COUNT(DISTINCT source) FROM dedupe_rows").fetchone()[0] == 5
+    assert run("search", str(db), "3353 bunker lake blvd ne 55448").returncode == 0  # an AddressStore file
+    assert len(addrmatch.AddressStore(str(db))) == summary["distinctAddresses"]
+
+
+def test_wall_one_json_key_style_and_real_booleans(tmp_path: Path) -> None:
+    """dedupe snake_case, normalize/search camelCase, match mixed, a boolean as "False"."""
+    db = tmp_path / "a.db"
+    assert run("load", str(db), "--example").returncode == 0
+    outputs = [
+        json.loads(run("dedupe", "--example", "--format", "json").stdout),
+        json.loads(run("normalize", "--format", "json", "12 Elm St").stdout),
+        json.loads(run("match", "--format", "json", "PO Box 4", "PO Box 4").stdout),
+        json.loads(run("search", str(db), "3353 bunker lake blvd", "--format", "json").stdout),
+        json.loads(run("report", str(db), "--format", "json").stdout),
+    ]
+
+    def keys(value: object) -> set[str]:
+        if isinstance(value, dict):
+            return set(value) | {k for v in value.values() for k in keys(v)}
+        if isinstance(value, list):
+            return {k for v in value for k in keys(v)}
+        return set()
+
+    every = set().union(*(keys(o) for o in outputs))
+    assert every and all(re.fullmatch(r"[a-z]+(?:[A-Z][a-z0-9]*)*", k) for k in every), sorted(every)
+    match = outputs[2]
+    box = next(f for f in match["fields"] if f["field"] == "postOfficeBox")
+    assert box["left"] is True and box["right"] is True and match["same"] is True
+    assert outputs[1]["matchKey"] == addrmatch.match_key("12 Elm St")
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["normalize", "12 Elm St"],
+        ["match", "12 Elm St", "12 Elm Street"],
+        ["dedupe", "--example"],
+        ["search", "DB", "3353 bunker lake blvd"],
+        ["report", "DB"],
+    ],
+)
+def test_wall_csv_wherever_there_is_json(tmp_path: Path, command: list[str]) -> None:
+    db = tmp_path / "a.db"
+    assert run("load", str(db), "--example", "--legacy").returncode == 0  # legacy: report has groups
+    args = [str(db) if a == "DB" else a for a in command]
+    as_json = run(*args, "--format", "json")
+    as_csv = run(*args, "--format", "csv")
+    assert as_json.returncode == as_csv.returncode, as_csv.stderr
+    rows = list(csv.reader(io.StringIO(as_csv.stdout)))
+    assert len(rows) >= 2 and all(len(r) == len(rows[0]) for r in rows), as_csv.stdout[:500]
+
+
+def test_wall_shell_completion() -> None:
+    for shell, marker in (("bash", "complete"), ("zsh", "#compdef"), ("tcsh", "complete")):
+        result = run("completion", shell)
+        assert result.returncode == 0, result.stderr
+        assert marker in result.stdout
+        words = ("dedupe", "boi", "validate", "completion")
+        words += ("--unit-column", "--delimiter", "--html") if shell != "tcsh" else ()  # tcsh: commands only
+        for word in words:
+            assert word in result.stdout, (shell, word)
+    bash = shutil.which("bash")
+    if bash:  # the script loads in bash and completes a subcommand
+        script = run("completion", "bash").stdout
+        probe = (
+            script
+            + '\nCOMP_WORDS=(addrmatch ded); COMP_CWORD=1; COMP_LINE="addrmatch ded"; COMP_POINT=${#COMP_LINE};'
+            + ' _shtab_addrmatch addrmatch ded addrmatch; echo "${COMPREPLY[@]}"\n'
+        )
+        done = subprocess.run([bash, "-c", probe], capture_output=True, text=True, timeout=30, check=False)
+        assert "dedupe" in done.stdout.split(), done.stderr[-500:]
+
+
+def test_wall_verbose_logs_without_personal_data(tmp_path: Path) -> None:
+    source = write(tmp_path / "staff.csv", STAFF)
+    result = run("dedupe", str(source), "--column", "address", "--zip-column", "zip", "-v",
+                 "--db", str(tmp_path / "o.db"), "-o", str(tmp_path / "o.csv"))  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    log = [line for line in result.stderr.splitlines() if line.startswith("addrmatch: INFO")]
+    assert any("7 rows" in line and "distinct spellings" in line for line in log), result.stderr
+    assert any("AddressStore rows" in line for line in log)  # the store's tier decisions, counted
+    assert any(re.search(r"\d+\.\d{3} s", line) for line in log)  # timings
+    for secret in ("Larson", "Lexington", "LEXINGTON", "Elm", "ELM", "55434", "E1", "Nguyen"):
+        assert secret not in result.stderr, secret
+    quiet = run("dedupe", str(source), "--column", "address", "-o", str(tmp_path / "p.csv"))
+    assert quiet.stderr == ""
+
+
+CLI_MODULES = ("cli.py", "_cli_common.py", "_csvinput.py", "dedupe.py", "dedupe_report.py", "dedupe_db.py",
+               "batch.py", "_progress.py", "__main__.py")  # fmt: skip
+POSIX_ONLY = {"fchmod", "fchown", "chown", "getuid", "geteuid", "kill", "killpg", "fork", "setsid", "getpgid",
+              "pty", "fcntl", "termios", "resource", "pwd", "grp", "SIGKILL", "SIGHUP", "SIGQUIT"}  # fmt: skip
+
+
+@pytest.mark.parametrize("name", CLI_MODULES)
+def test_command_line_modules_use_no_posix_only_call(name: str) -> None:
+    """Portable (issue 15, item 7): no POSIX-only call or module in the command line's modules."""
+    import ast
+
+    tree = ast.parse((SRC / "addrmatch" / name).read_text(encoding="utf-8"))
+    used = {n.attr for n in ast.walk(tree) if isinstance(n, ast.Attribute)}
+    used |= {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom))
+             for a in n.names}  # fmt: skip
+    used |= {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert not used & POSIX_ONLY, sorted(used & POSIX_ONLY)
+    assert "/proc" not in (SRC / "addrmatch" / name).read_text(encoding="utf-8")
+
+
+def test_ctrl_c_handler_is_portable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The start-up handler uses only SIGINT, os.write and os._exit (Windows has all three)."""
+    import signal
+
+    import addrmatch.__main__ as entry
+
+    installed: dict[int, object] = {}
+    monkeypatch.setattr(signal, "signal", lambda sig, handler: installed.setdefault(sig, handler))
+    monkeypatch.setattr(sys, "argv", ["addrmatch", "--version"])
+    with pytest.raises(SystemExit):
+        entry.main()
+    assert list(installed) == [signal.SIGINT]

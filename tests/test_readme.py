@@ -70,7 +70,12 @@ def test_the_readme_commands_run_as_documented(tmp_path: Path) -> None:
 
 
 def _district_files(folder: Path) -> None:
-    """The README's example inputs for `addrmatch boi`, with the documented headers."""
+    """The README's example inputs: the recipes' exports and, for `addrmatch boi`, the documented headers."""
+    (folder / "export.csv").write_text(
+        "id,Address Line 1,Address Line 2,City,State,ZIP\n1,100 Main Street,Apt 4,Blaine,MN,55434\n"
+        "2,100 MAIN ST,#4,blaine,mn,55434\n3,100 Main St,Apt 5,Blaine,MN,55434\n"
+    )
+    (folder / "export.tsv").write_text("addr\tzip\n12 Elm Street\t55123\n12 ELM ST.\t55123-0001\n")
     (folder / "schools.csv").write_text("schoolNumber,name\n010,Blaine High\n106,Northdale Middle\n")
     (folder / "genders.csv").write_text("code,name\nF,Female\nM,Male\n")
     (folder / "codes.csv").write_text("assignmentCode,description\n20,Athletic Coach\n")
@@ -107,3 +112,32 @@ def test_each_command_names_a_real_subcommand(command: str) -> None:
         [sys.executable, "-m", "addrmatch", *subcommand, "--help"], capture_output=True, text=True, timeout=60
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_the_datasette_recipe_hides_exactly_the_store_tables(tmp_path: Path) -> None:
+    """The README's datasette.json hides the AddressStore's tables of a real
+    --db output, and its query runs on it."""
+    import re
+    import sqlite3
+
+    from addrmatch.dedupe_db import internal_tables
+
+    text = README.read_text(encoding="utf-8")
+    block = re.search(r"```json\n(.*?)```", text[text.index("**Datasette**") :], re.S)
+    assert block, "the Datasette recipe lost its datasette.json"
+    metadata = json.loads(block.group(1))
+    example = resources.files("addrmatch") / "examples" / "staff_addresses.csv"
+    db = tmp_path / "staff_groups.db"
+    with resources.as_file(example) as path:
+        done = subprocess.run(
+            [sys.executable, "-m", "addrmatch", "dedupe", str(path), "--column", "address", "--db", str(db)],
+            capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    database = metadata["databases"][db.stem]
+    hidden = {name for name, table in database["tables"].items() if table.get("hidden")}
+    with sqlite3.connect(db) as conn:
+        assert hidden == {*internal_tables(conn), "dedupe_run"}
+        for query in database["queries"].values():
+            assert conn.execute(query["sql"]).fetchall()
+            assert not re.search(r"ssn|birth", query["sql"], re.I)

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # the same names, for type checkers and editors
     from addrmatch.address import Address
+    from addrmatch.batch import match_keys, normalize_many
     from addrmatch.canonical import canonicalize
+    from addrmatch.dedupe import dedupe_csv
     from addrmatch.errors import (
         AddressError,
         ConflictingFieldsError,
@@ -51,9 +53,12 @@ _HOME: dict[str, str] = {
     "Resolution": "store",
     "UnparseableAddressError": "errors",
     "canonicalize": "canonical",
+    "dedupe_csv": "dedupe",
     "explain": "key",
     "match_key": "key",
+    "match_keys": "batch",
     "normalize": "normalize",
+    "normalize_many": "batch",
     "parse": "parse",
     "parse_details": "parse",
 }
@@ -72,9 +77,12 @@ __all__ = [
     "Resolution",
     "UnparseableAddressError",
     "canonicalize",
+    "dedupe_csv",
     "explain",
     "match_key",
+    "match_keys",
     "normalize",
+    "normalize_many",
     "parse",
     "parse_details",
 ]

@@ -106,10 +106,29 @@ class Console:
         print(f"addrmatch: {message}", file=self.err)
 
 
+class _StoreOnce(argparse._StoreAction):
+    """``store``, refusing an option given twice (``--column a --column b``
+    would otherwise keep the last one without a word)."""
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: Any,
+        option_string: str | None = None,
+    ) -> None:
+        seen: set[str] = namespace.__dict__.setdefault("_options_given", set())
+        if self.dest in seen:
+            parser.error(f"{'/'.join(self.option_strings)} is given twice: give it once")
+        seen.add(self.dest)
+        super().__call__(parser, namespace, values, option_string)
+
+
 class ArgumentParser(argparse.ArgumentParser):
     """argparse with the house error style: a usage error is one line on
     stderr, ``addrmatch: error: ...`` (an echoed value cut to a preview, so a
-    5,000-digit ``--limit`` is not printed whole), exit code 2.
+    5,000-digit ``--limit`` is not printed whole), exit code 2; an option
+    that takes a value may be given once only.
 
     >>> p = ArgumentParser(prog="addrmatch", add_help=False)
     >>> _ = p.add_argument("--limit", type=int)
@@ -119,6 +138,12 @@ class ArgumentParser(argparse.ArgumentParser):
     ...     e.code
     2
     """
+
+    def add_argument(self, *args: Any, **kwargs: Any) -> argparse.Action:
+        """As argparse's, with ``action="store"`` options refusing repetition."""
+        if args and str(args[0]).startswith("-") and kwargs.get("action", "store") == "store":
+            kwargs["action"] = _StoreOnce
+        return super().add_argument(*args, **kwargs)
 
     def error(self, message: str) -> NoReturn:
         message = re.sub(r"'([^']{41,})'", lambda m: preview(m.group(1)), message)

@@ -39,6 +39,8 @@ from importlib import metadata, resources
 from pathlib import Path
 from typing import Any, TextIO
 
+import shtab
+
 from addrmatch import __version__
 from addrmatch._cli_common import (
     EXIT_ERROR,
@@ -52,6 +54,8 @@ from addrmatch._cli_common import (
     common_options,
     dumps,
     run_handler,
+    timed,
+    write_private,
 )
 from addrmatch._csvinput import CSVInputError, CSVRows, open_lines, parse_delimiter
 from addrmatch._files import create_private, remove_database
@@ -59,12 +63,15 @@ from addrmatch._progress import Progress
 from addrmatch.address import BOI_FIELDS, Address
 from addrmatch.dedupe import (
     AddressColumns,
+    DedupeDetails,
     DedupeSummary,
     dedupe_stream,
     make_analyser,
     one_line,
     write_atomically,
 )
+from addrmatch.dedupe_db import write_database
+from addrmatch.dedupe_report import render_html
 from addrmatch.errors import AddressError
 from addrmatch.key import Explanation, explain, match_key
 from addrmatch.normalize import normalize
@@ -125,8 +132,8 @@ def _add_address_commands(sub: Any) -> None:
         "--format",
         choices=("text", "json", "csv"),
         default="text",
-        help="text: one line per address; json: one JSON object per line, BOI field names; csv: a"
-        " header, then input, the BOI fields and match_key",
+        help="text: one line per address; json: one JSON object per line, the BOI field names and"
+        " matchKey; csv: a header, then input, the BOI fields, match_key and error",
     )
     p.set_defaults(handler=_cmd_normalize)
 
@@ -139,7 +146,12 @@ def _add_address_commands(sub: Any) -> None:
     )
     p.add_argument("a", metavar="A", help="the first address")
     p.add_argument("b", metavar="B", help="the second address")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="text: a table; json: same, leftKey, rightKey and each field; csv: one row per field",
+    )
     p.set_defaults(handler=_cmd_match)
 
 
@@ -171,7 +183,8 @@ def _cmd_normalize(args: argparse.Namespace, console: Console) -> int:
         if args.format == "text":
             print(one_line(address) if address else "", file=out)
         elif args.format == "json":
-            print(dumps(address.to_boi() if address else None, indent=None), file=out)
+            data = {**address.to_boi(), "matchKey": match_key(address)} if address else None
+            print(dumps(data, indent=None), file=out)
         else:
             assert writer is not None
             writer.writerow([text, *_csv_cells(address), match_key(address) if address else "", error])
@@ -182,28 +195,58 @@ def _csv_cells(address: Address | None) -> list[str]:
     """The BOI fields of an address as CSV cells: "" for None, true/false for the box flag."""
     if address is None:
         return [""] * len(BOI_FIELDS)
-    return [
-        ("true" if v else "false") if isinstance(v, bool) else ("" if v is None else v)
-        for v in address.to_boi().values()
-    ]
+    return [_csv_value(v) for v in address.to_boi().values()]
 
 
 def _cmd_match(args: argparse.Namespace, console: Console) -> int:
     result = explain(args.a, args.b)
+    fields = [
+        {
+            "field": BOI_FIELDS.get(f.field, f.field),
+            "status": f.status,
+            "left": _field_value(f.field, f.left),
+            "right": _field_value(f.field, f.right),
+            "how": f.how,
+        }
+        for f in result.fields
+    ]
     if args.format == "json":
         data = {
             "same": result.same,
             "leftKey": result.left_key,
             "rightKey": result.right_key,
-            "fields": [
-                {"field": f.field, "left": f.left, "right": f.right, "status": f.status, "how": f.how}
-                for f in result.fields
-            ],
+            "fields": fields,
         }
-        print(dumps(data, indent=2), file=console.out)
+        print(dumps(data), file=console.out)
+    elif args.format == "csv":
+        writer = csv.writer(console.out, lineterminator="\n")
+        writer.writerow(["field", "status", "left", "right", "how", "same", "leftKey", "rightKey"])
+        for f in fields:
+            writer.writerow(
+                [
+                    *(_csv_value(v) for v in f.values()),
+                    _csv_value(result.same),
+                    result.left_key,
+                    result.right_key,
+                ]
+            )
     else:
         print(_explanation_text(result), file=console.out)
     return EXIT_OK if result.same else EXIT_NO
+
+
+def _field_value(field: str, value: str | None) -> str | bool | None:
+    """A compared value for JSON: the box flag as a real boolean."""
+    if field == "po_box" and value in ("True", "False"):
+        return value == "True"
+    return value
+
+
+def _csv_value(value: object) -> str:
+    """A JSON value as a CSV cell: "" for null, true/false for booleans."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return "" if value is None else str(value)
 
 
 def _explanation_text(result: Explanation) -> str:
@@ -233,6 +276,16 @@ def _add_column_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--state-column", metavar="NAME", help="the column holding the state")
     p.add_argument("--zip-column", metavar="NAME", help="the column holding the ZIP code")
     p.add_argument(
+        "--unit-column",
+        metavar="NAME",
+        help="the column holding the unit (Apt 4, #4, Suite 200 or a bare 4), joined into the address",
+    )
+    p.add_argument(
+        "--line2-column",
+        metavar="NAME",
+        help="the column holding the second address line (Apt 4, Suite 200...), joined into the address",
+    )
+    p.add_argument(
         "--encoding",
         default="utf-8-sig",
         help="the input's text encoding (default: UTF-8, with or without BOM; latin-1, cp1252... for others)",
@@ -259,12 +312,13 @@ def _delimiter(text: str) -> str:
 
 
 def _columns(args: argparse.Namespace) -> AddressColumns:
-    place = (args.city_column, args.state_column, args.zip_column)
+    others = (args.city_column, args.state_column, args.zip_column, args.unit_column, args.line2_column)
     if args.column is None:
-        if args.example and not any(place):
+        if args.example and not any(others):
             return EXAMPLE_COLUMNS
         raise CommandError("--column is required: the name of the column holding the address")
-    return AddressColumns(args.column, city=place[0], state=place[1], zip=place[2])
+    city, state, zip_, unit, line2 = others
+    return AddressColumns(args.column, city=city, state=state, zip=zip_, unit=unit, line2=line2)
 
 
 @contextlib.contextmanager
@@ -297,7 +351,9 @@ def _add_dedupe_command(sub: Any) -> None:
         epilog="example: addrmatch dedupe staff.csv --column address --city-column city"
         " --state-column state --zip-column zip -o staff_ids.csv",
     )
-    p.add_argument("input", nargs="?", metavar="INPUT.csv", help="the CSV file ('-' for stdin)")
+    p.add_argument(
+        "input", nargs="?", metavar="INPUT.csv", help="the CSV file ('-' for stdin)"
+    ).complete = shtab.FILE  # type: ignore[attr-defined]
     _add_column_options(p)
     p.add_argument(
         "-o",
@@ -306,8 +362,33 @@ def _add_dedupe_command(sub: Any) -> None:
         help="write the rows with their address ids here ('-' for stdout); without it only the summary"
         " is printed",
     )
+    p.add_argument(
+        "--html",
+        metavar="REPORT.html",
+        help="also write a report to look at: the summary, a chart of group sizes (and of sources, with"
+        " --source-column), every group with its spellings and line numbers, the address errors (one"
+        " static page, no network, printable)",
+    )
+    p.add_argument(
+        "--db",
+        metavar="OUT.db",
+        help="also write the groups into an AddressStore database file, with the tables dedupe_groups and"
+        " dedupe_rows and the views duplicate_addresses and address_spellings (for Datasette,"
+        " sqlite-utils, `addrmatch search`); only address columns are copied",
+    )
+    p.add_argument(
+        "--source-column",
+        metavar="NAME",
+        help="the column saying where a row comes from (HR, payroll...): the HTML report charts where the"
+        " duplicates come from",
+    )
     p.add_argument("--top", type=int, default=10, metavar="N", help="how many largest groups to list (10)")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="format of the summary")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="format of the summary: text, json, or csv (a header and one row of the counts)",
+    )
     p.set_defaults(handler=_cmd_dedupe)
 
 
@@ -315,6 +396,12 @@ def _cmd_dedupe(args: argparse.Namespace, console: Console) -> int:
     columns = _columns(args)
     if args.top < 0:
         raise CommandError("--top must be 0 or more")
+    details = DedupeDetails(source_column=args.source_column) if (args.html or args.db) else None
+    if args.source_column and details is None:
+        raise CommandError("--source-column is for the report: give --html REPORT.html (or --db OUT.db) too")
+    for option, value in (("--html", args.html), ("--db", args.db)):
+        if value is not None and value == args.output:
+            raise CommandError(f"{option} and -o name the same file {value!r}")
     with _input_path(args, [args.input] if args.input else []) as paths, contextlib.ExitStack() as stack:
         source = paths[0]
         lines = stack.enter_context(open_lines(source, args.encoding))
@@ -329,26 +416,46 @@ def _cmd_dedupe(args: argparse.Namespace, console: Console) -> int:
                 write_atomically(args.output, source=None if source == "-" else source)
             )
         bar = stack.enter_context(console.progress(size, "rows", "dedupe"))
-        summary = dedupe_stream(
-            lines,
-            outfile,
-            columns,
-            source=name,
-            top=args.top,
-            progress=bar.update,
-            position=lines.position,
-            delimiter=args.delimiter,
-        )
+        with timed("dedupe: read, key and write the rows"):
+            summary = dedupe_stream(
+                lines,
+                outfile,
+                columns,
+                source=name,
+                top=args.top,
+                progress=bar.update,
+                position=lines.position,
+                delimiter=args.delimiter,
+                details=details,
+            )
+    shown = f"{EXAMPLE_FILE} (example data)" if args.example else name
+    if details is not None and args.html:
+        with timed("dedupe: HTML report"):
+            page = render_html(summary, details, source=shown, version=__version__)
+            write_private(args.html, page)
+    if details is not None and args.db:
+        with timed("dedupe: database"):
+            write_database(args.db, summary, details, source=shown, version=__version__)
     if args.output not in (None, "-"):
         summary.output = args.output
     report = console.err if args.output == "-" else console.out
-    _print_summary(summary, args, report, source=f"{EXAMPLE_FILE} (example data)" if args.example else name)
+    _print_summary(summary, args, report, source=shown)
     return EXIT_OK
 
 
 def _print_summary(summary: DedupeSummary, args: argparse.Namespace, out: TextIO, *, source: str) -> None:
     if args.format == "json":
-        print(dumps(summary.as_dict(), indent=2), file=out)
+        data = summary.as_dict()
+        data.update(html=args.html, db=args.db)
+        print(dumps(data, indent=2), file=out)
+        return
+    if args.format == "csv":
+        data = summary.as_dict()
+        counts = {k: v for k, v in data.items() if not isinstance(v, list)}
+        counts.update(html=args.html, db=args.db)
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(counts)
+        writer.writerow(_csv_value(v) for v in counts.values())
         return
     width = len(f"{summary.rows:,}")
     lines = [
@@ -368,8 +475,9 @@ def _print_summary(summary: DedupeSummary, args: argparse.Namespace, out: TextIO
         lines.append("  largest groups (rows  address_id  address):")
         for g in summary.largest_groups:
             lines.append(f"    {g.rows:>5}  {g.address_id:>8}  {g.address}")
-    if summary.output:
-        lines.append(f"  wrote {summary.output}")
+    for written in (summary.output, args.html, args.db):
+        if written:
+            lines.append(f"  wrote {written}")
     print("\n".join(lines), file=out)
 
 
@@ -387,8 +495,8 @@ def _add_store_commands(sub: Any) -> None:
         " missing), all files in one transaction: on an error (a missing column, a malformed CSV row)"
         " nothing is loaded. Rows whose address cannot be read are skipped and counted.",
     )
-    p.add_argument("db", metavar="DB", help="the SQLite database file")
-    p.add_argument("inputs", nargs="*", metavar="INPUT.csv", help="CSV files to load")
+    p.add_argument("db", metavar="DB", help="the SQLite database file").complete = shtab.FILE  # type: ignore[attr-defined]
+    p.add_argument("inputs", nargs="*", metavar="INPUT.csv", help="CSV files to load").complete = shtab.FILE  # type: ignore[attr-defined]
     _add_column_options(p)
     p.add_argument(
         "--legacy",
@@ -405,10 +513,15 @@ def _add_store_commands(sub: Any) -> None:
         description="Rank the addresses in DB by similarity to QUERY (typos and missing parts"
         " allowed), best first, with a score from 0 to 100.",
     )
-    p.add_argument("db", metavar="DB", help="the SQLite database file")
+    p.add_argument("db", metavar="DB", help="the SQLite database file").complete = shtab.FILE  # type: ignore[attr-defined]
     p.add_argument("query", metavar="QUERY", help="the address to look for, as free text")
     p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N results (10)")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="json: a list of {id, score, address, matchKey}; csv: id, score, the BOI fields, match_key",
+    )
     p.set_defaults(handler=_cmd_search)
 
     p = sub.add_parser(
@@ -418,8 +531,14 @@ def _add_store_commands(sub: Any) -> None:
         description="List groups of stored addresses that are the same address (legacy data may hold"
         " such duplicates; the store resolves to the oldest row of a group).",
     )
-    p.add_argument("db", metavar="DB", help="the SQLite database file")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("db", metavar="DB", help="the SQLite database file").complete = shtab.FILE  # type: ignore[attr-defined]
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="json: a list of groups, each a list of {id, address, matchKey}; csv: group, id, the BOI"
+        " fields, match_key",
+    )
     p.set_defaults(handler=_cmd_report)
 
 
@@ -517,11 +636,20 @@ def _cmd_load(args: argparse.Namespace, console: Console) -> int:
 def _cmd_search(args: argparse.Namespace, console: Console) -> int:
     if args.limit < 1:
         raise CommandError("--limit must be at least 1")
-    with contextlib.closing(_open_store(args.db, create=False)) as store:
+    with contextlib.closing(_open_store(args.db, create=False)) as store, timed("search"):
         candidates = store.search(args.query, limit=args.limit)
     if args.format == "json":
-        data = [{"id": c.id, "score": c.score, "address": c.address.to_boi()} for c in candidates]
-        print(dumps(data, indent=2), file=console.out)
+        data = [
+            {"id": c.id, "score": c.score, "address": c.address.to_boi(), "matchKey": match_key(c.address)}
+            for c in candidates
+        ]
+        print(dumps(data), file=console.out)
+        return EXIT_OK
+    if args.format == "csv":
+        writer = csv.writer(console.out, lineterminator="\n")
+        writer.writerow(["id", "score", *BOI_FIELDS.values(), "match_key"])
+        for c in candidates:
+            writer.writerow([c.id, c.score, *_csv_cells(c.address), match_key(c.address)])
         return EXIT_OK
     if not candidates:
         print("no match", file=console.out)
@@ -536,8 +664,18 @@ def _cmd_report(args: argparse.Namespace, console: Console) -> int:
         total = len(store)
         groups = [[(i, store.get(i)) for i in group] for group in store.duplicates()]
     if args.format == "json":
-        data = [[{"id": i, "address": address.to_boi()} for i, address in group] for group in groups]
-        print(dumps(data, indent=2), file=console.out)
+        data = [
+            [{"id": i, "address": address.to_boi(), "matchKey": match_key(address)} for i, address in group]
+            for group in groups
+        ]
+        print(dumps(data), file=console.out)
+        return EXIT_OK
+    if args.format == "csv":
+        writer = csv.writer(console.out, lineterminator="\n")
+        writer.writerow(["group", "id", *BOI_FIELDS.values(), "match_key"])
+        for number, group in enumerate(groups, start=1):
+            for i, address in group:
+                writer.writerow([number, i, *_csv_cells(address), match_key(address)])
         return EXIT_OK
     extra = sum(len(group) - 1 for group in groups)
     print(
@@ -575,11 +713,31 @@ def command_groups() -> list[Callable[[Any], None]]:
     return [*COMMAND_GROUPS, *(ep.load() for ep in found)]
 
 
+def _add_completion_command(sub: Any) -> None:
+    p = sub.add_parser(
+        "completion",
+        parents=[common_options()],
+        help="print a shell completion script (bash, zsh, tcsh)",
+        description="Print the tab-completion script of every addrmatch command and option for SHELL"
+        " (made by shtab from this command line, so it always matches it). Install it once, e.g. bash:"
+        " `addrmatch completion bash > ~/.local/share/bash-completion/completions/addrmatch`;"
+        " zsh: `addrmatch completion zsh > ~/.zfunc/_addrmatch` (with ~/.zfunc on $fpath).",
+    )
+    p.add_argument("shell", choices=("bash", "zsh", "tcsh"), help="the shell")
+    p.set_defaults(handler=_cmd_completion)
+
+
+def _cmd_completion(args: argparse.Namespace, console: Console) -> int:
+    print(shtab.complete(build_parser(), shell=args.shell), file=console.out)
+    return EXIT_OK
+
+
 #: The core's command groups: each adds its parsers to the ``addrmatch`` subparsers.
 COMMAND_GROUPS: tuple[Callable[[Any], None], ...] = (
     _add_address_commands,
     _add_dedupe_command,
     _add_store_commands,
+    _add_completion_command,
 )
 
 

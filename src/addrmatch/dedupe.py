@@ -15,6 +15,13 @@ these columns added (:data:`ADDED_COLUMNS`):
     Empty, or why the row's address could not be read. Such a row gets
     empty address columns; one bad address never aborts the file.
 
+The address may be spread over several columns (:class:`AddressColumns`):
+the street line (or the whole address), city, state, ZIP, and a unit
+(``Apt 4``, ``#4``, ``4``) or second address line, which is joined into the
+address -- so that Apt 4 and Apt 5 of one building stay two addresses.
+Cells that hold no value (empty, ``NA``, ``N/A``, ``null``, ``NaN``) are
+missing.
+
 Memory: no list of rows is kept. The only state that grows is one small
 entry per *distinct* address (its key, id, row count and canonical text), so
 memory is proportional to the number of distinct addresses, not to the number
@@ -34,9 +41,14 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import dataclasses
 import functools
 import heapq
+import logging
 import os
+import time
+from array import array
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,8 +67,10 @@ __all__ = [
     "AddressColumns",
     "CSVInputError",
     "CSVRows",
+    "DedupeDetails",
     "DedupeSummary",
     "Group",
+    "GroupDetail",
     "dedupe_csv",
     "dedupe_stream",
     "make_analyser",
@@ -81,6 +95,10 @@ _PROGRESS_EVERY = 500
 
 #: ``progress(rows_done, bytes_read)``
 ProgressCallback = Callable[[int, int], None]
+#: The cells of one row that make its address: street, city, state, zip, unit, line 2.
+Cells = tuple[str, str, str, str, str, str]
+
+_LOG = logging.getLogger("addrmatch.dedupe")
 
 
 @dataclass(frozen=True)
@@ -90,15 +108,17 @@ class AddressColumns:
     ``street`` holds the street line (or the whole address as free text when
     no place columns are named). With ``city``/``state``/``zip`` columns the
     row becomes a BOI mapping ``{"fullStreetAddress": ..., "city": ...,
-    "state": ..., "zip": ...}``; an empty place cell is left out.
+    "state": ..., "zip": ...}``; a missing place cell (empty, ``NA``...) is
+    left out. ``line2`` (a second address line) and ``unit`` (``Apt 4``,
+    ``#4``, a bare ``4``) are joined into the address as its unit.
 
-    >>> columns = AddressColumns("address", zip="zip")
-    >>> cells = columns.cells(["Ann", "4321 N Lexington Ave", "55123"], [1, None, None, 2])
+    >>> columns = AddressColumns("address", zip="zip", unit="apt")
+    >>> cells = columns.cells(["Ann", "4321 N Lexington Ave", "55123", "4"], [1, None, None, 2, 3, None])
     >>> cells
-    ('4321 N Lexington Ave', '', '', '55123')
-    >>> columns.value(cells)
-    {'fullStreetAddress': '4321 N Lexington Ave', 'zip': '55123'}
-    >>> AddressColumns("address").value(("4321 N Lexington Ave, Blaine MN", "", "", ""))
+    ('4321 N Lexington Ave', '', '', '55123', '4', '')
+    >>> columns.value(cells), columns.unit_text(cells)
+    ({'fullStreetAddress': '4321 N Lexington Ave', 'zip': '55123'}, '4')
+    >>> AddressColumns("address").value(("4321 N Lexington Ave, Blaine MN", "", "", "", "", ""))
     '4321 N Lexington Ave, Blaine MN'
     """
 
@@ -106,39 +126,69 @@ class AddressColumns:
     city: str | None = None
     state: str | None = None
     zip: str | None = None
+    unit: str | None = None
+    line2: str | None = None
 
-    def names(self) -> tuple[str | None, str | None, str | None, str | None]:
-        """The four column names (None when not used), street first."""
-        return (self.street, self.city, self.state, self.zip)
+    #: The command-line option of each column, for messages.
+    OPTIONS = (
+        "--column",
+        "--city-column",
+        "--state-column",
+        "--zip-column",
+        "--unit-column",
+        "--line2-column",
+    )
+
+    def names(self) -> tuple[str | None, ...]:
+        """The six column names (None when not used): street, city, state, zip, unit, line 2."""
+        return (self.street, self.city, self.state, self.zip, self.unit, self.line2)
 
     def has_place(self) -> bool:
         """True when any of city/state/zip columns is named."""
         return any(name is not None for name in (self.city, self.state, self.zip))
 
     def indexes(self, rows: CSVRows) -> list[int | None]:
-        """Column positions for street, city, state, zip in ``rows``' header
-        (None when not used); a missing column is a :class:`CSVInputError`."""
-        options = ("--column", "--city-column", "--state-column", "--zip-column")
+        """Column positions in ``rows``' header (None when not used); a
+        missing column is a :class:`CSVInputError` naming its option."""
+        names = [n for n in self.names() if n is not None]
+        twice = sorted({n for n in names if names.count(n) > 1})
+        if twice:
+            raise CSVInputError(
+                f"column {twice[0]!r} is named for two parts of the address", source=rows.source
+            )
         return [
             None if name is None else rows.index(name, option=option)
-            for name, option in zip(self.names(), options, strict=True)
+            for name, option in zip(self.names(), self.OPTIONS, strict=True)
         ]
 
-    def cells(self, row: Sequence[str], indexes: Sequence[int | None]) -> tuple[str, str, str, str]:
-        """The street, city, state and zip cells of a row ("" for a column not used)."""
-        street, city, state, zip_ = (row[i] if i is not None else "" for i in indexes)
-        return street, city, state, zip_
+    def cells(self, row: Sequence[str], indexes: Sequence[int | None]) -> Cells:
+        """The street, city, state, zip, unit and line-2 cells of a row ("" for a column not used)."""
+        street, city, state, zip_, unit, line2 = (row[i] if i is not None else "" for i in indexes)
+        return street, city, state, zip_, unit, line2
 
-    def value(self, cells: tuple[str, str, str, str]) -> str | dict[str, str]:
-        """The address input for one row's :meth:`cells`: the text, or a BOI
-        mapping when place columns are named."""
+    def value(self, cells: Cells) -> str | dict[str, str]:
+        """The address input for one row's :meth:`cells` (without the unit):
+        the text, or a BOI mapping when place columns are named."""
         if not self.has_place():
             return cells[0]
         mapping = {"fullStreetAddress": cells[0]}
-        for name, cell in zip(("city", "state", "zip"), cells[1:], strict=True):
+        for name, cell in zip(("city", "state", "zip"), cells[1:4], strict=True):
             if not missing_cell(cell):
                 mapping[name] = cell
         return mapping
+
+    def unit_text(self, cells: Cells) -> str:
+        """The unit to join into the address: line 2, then the unit cell ("" when both are missing)."""
+        return " ".join(c.strip() for c in (cells[5], cells[4]) if not missing_cell(c))
+
+    def written(self, cells: Cells) -> str:
+        """The address as the row writes it, on one line (for reports).
+
+        >>> AddressColumns("a", zip="z", unit="u").written(("12 Elm St", "", "", "55123", "NA", ""))
+        '12 Elm St, 55123'
+        """
+        parts = (cells[0], cells[5], cells[4], cells[1], cells[2], cells[3])
+        return ", ".join(c.strip() for c in parts if not missing_cell(c))
 
 
 @dataclass(frozen=True)
@@ -173,19 +223,63 @@ class DedupeSummary:
         return self.rows - self.address_errors - self.distinct_addresses
 
     def as_dict(self) -> dict[str, Any]:
-        """A JSON-ready dict of the summary."""
+        """A JSON-ready dict of the summary (camelCase keys, as every command's JSON).
+
+        >>> DedupeSummary(rows=2, distinct_addresses=1).as_dict()["duplicateRows"]
+        1
+        """
         return {
             "rows": self.rows,
-            "distinct_addresses": self.distinct_addresses,
-            "duplicate_rows": self.duplicate_rows,
-            "address_errors": self.address_errors,
-            "largest_groups": [
-                {"address_id": g.address_id, "rows": g.rows, "address": g.address}
-                for g in self.largest_groups
+            "distinctAddresses": self.distinct_addresses,
+            "duplicateRows": self.duplicate_rows,
+            "addressErrors": self.address_errors,
+            "largestGroups": [
+                {"addressId": g.address_id, "rows": g.rows, "address": g.address} for g in self.largest_groups
             ],
-            "first_errors": [{"line": line, "error": message} for line, message in self.first_errors],
+            "firstErrors": [{"line": line, "error": message} for line, message in self.first_errors],
             "output": self.output,
         }
+
+
+@dataclass
+class GroupDetail:
+    """Everything a report shows of one distinct address: its id, key and
+    canonical form, and each spelling with the lines that write it so."""
+
+    address_id: int
+    match_key: str
+    address: Address
+    rows: int = 0
+    spellings: dict[str, array[int]] = field(default_factory=dict)
+    sources: Counter[str] = field(default_factory=Counter)
+
+    def add(self, line: int, written: str, source: str | None) -> None:
+        """Count one more row of this address."""
+        self.rows += 1
+        lines = self.spellings.get(written)
+        if lines is None:
+            lines = self.spellings[written] = array("I")
+        lines.append(line)
+        if source is not None:
+            self.sources[source] += 1
+
+
+@dataclass
+class DedupeDetails:
+    """What :func:`dedupe_stream` collects for the HTML report and the
+    database output (``details=DedupeDetails()``): every group with its
+    spellings and row lines, rows per source (``source_column``), every
+    address error. It grows with the number of rows (a few bytes a row), so
+    it is collected only when asked for.
+    """
+
+    source_column: str | None = None
+    groups: list[GroupDetail] = field(default_factory=list)
+    errors: list[tuple[int, str, str]] = field(default_factory=list)
+    rows_by_source: Counter[str] = field(default_factory=Counter)
+    row_sources: list[tuple[int, str]] = field(default_factory=list)
+    header: list[str] = field(default_factory=list)
+    delimiter: str = ","
 
 
 def one_line(address: Address) -> str:
@@ -198,24 +292,38 @@ def one_line(address: Address) -> str:
     return ", ".join(p for p in (address.street_line(), address.city, place) if p)
 
 
-def make_analyser(columns: AddressColumns) -> Callable[[tuple[str, str, str, str]], tuple[str, Address]]:
+def make_analyser(columns: AddressColumns) -> Callable[[Cells], tuple[str, Address]]:
     """A function: a row's :meth:`AddressColumns.cells` -> (match key, canonical
     address), cached on the cells (at most :data:`CACHE_SIZE` entries). It
-    raises :class:`~addrmatch.errors.AddressError` for an empty or unreadable
-    address.
+    raises :class:`~addrmatch.errors.AddressError` for a missing or unreadable
+    address, and for a unit column that contradicts a unit in the street line.
 
-    >>> analyse = make_analyser(AddressColumns("address", zip="zip"))
-    >>> analyse(("12 Elm Street", "", "", "55123"))[0] == analyse(("12 ELM ST.", "", "", "55123-0001"))[0]
+    >>> analyse = make_analyser(AddressColumns("address", zip="zip", unit="apt"))
+    >>> analyse(("12 Elm Street", "", "", "55123", "", ""))[0] == analyse(("12 ELM ST.", "", "", "55123-0001", "NA", ""))[0]
     True
+    >>> analyse(("12 Elm St", "", "", "55123", "4", ""))[1].apt, analyse(("12 Elm St", "", "", "55123", "Apt 5", ""))[1].apt
+    ('4', '5')
     """
+    unit_columns = " and ".join(f"{n!r}" for n in (columns.line2, columns.unit) if n is not None)
 
     @functools.lru_cache(maxsize=CACHE_SIZE)
-    def analyse(cells: tuple[str, str, str, str]) -> tuple[str, Address]:
-        if not cells[0].strip():
+    def analyse(cells: Cells) -> tuple[str, Address]:
+        if missing_cell(cells[0]):
             raise AddressError(
-                f"{columns.street}: the address is empty", fields=(columns.street,), rule="required"
+                f"{columns.street}: the address is missing", fields=(columns.street,), rule="required"
             )
         canonical = normalize(columns.value(cells))
+        unit = columns.unit_text(cells)
+        if unit:
+            joined = normalize(dataclasses.replace(canonical, apt=unit))
+            if canonical.apt is not None and canonical.apt != joined.apt:
+                raise AddressError(
+                    f"{columns.street}: the street line has the unit {canonical.apt!r} and {unit_columns}"
+                    f" the unit {joined.apt!r}",
+                    fields=("apt",),
+                    rule="conflicting-units",
+                )
+            canonical = joined
         return match_key(canonical), canonical
 
     return analyse
@@ -231,14 +339,17 @@ def dedupe_stream(
     progress: ProgressCallback | None = None,
     position: Callable[[], int] | None = None,
     delimiter: str | None = None,
+    details: DedupeDetails | None = None,
 ) -> DedupeSummary:
     """Dedupe CSV text from ``infile`` (a text file or any iterable of
     lines) into ``outfile``, row by row.
 
     ``delimiter=None`` finds the input's delimiter from its header line; the
     output uses the same one. ``progress(rows_done, position())`` is called
-    every few hundred rows (``position`` defaults to the row count). Raises
-    :class:`CSVInputError` for a missing column or a malformed row.
+    every few hundred rows (``position`` defaults to the row count). With
+    ``details``, every group's spellings and lines are collected there (for
+    :mod:`addrmatch.dedupe_report`). Raises :class:`CSVInputError` for a
+    missing column or a malformed row.
 
     >>> import io
     >>> out = io.StringIO()
@@ -249,6 +360,7 @@ def dedupe_stream(
     >>> [line.split(",")[2] for line in out.getvalue().splitlines()]
     ['address_id', '1', '1', '2']
     """
+    started = time.perf_counter()
     rows = CSVRows(infile, source=source, delimiter=delimiter)
     indexes = columns.indexes(rows)
     clash = [name for name in ADDED_COLUMNS if name in rows.header]
@@ -258,6 +370,11 @@ def dedupe_stream(
             " rename or drop them first (is this a dedupe output?)",
             source=source,
         )
+    source_index = None
+    if details is not None:
+        details.header, details.delimiter = list(rows.header), rows.delimiter
+        if details.source_column is not None:
+            source_index = rows.index(details.source_column, option="--source-column")
     analyse = make_analyser(columns)
     # match_key -> [address_id, rows, canonical one-line text]; one entry per distinct address.
     groups: dict[str, list[Any]] = {}
@@ -268,19 +385,33 @@ def dedupe_stream(
     count = 0
     for line, row in rows:
         count += 1
+        cells = columns.cells(row, indexes)
+        origin = None if source_index is None else (row[source_index].strip() or "(none)")
         try:
-            key, canonical = analyse(columns.cells(row, indexes))
+            key, canonical = analyse(cells)
         except AddressError as e:
             summary.address_errors += 1
             message = str(e) or type(e).__name__
             if len(summary.first_errors) < 5:
                 summary.first_errors.append((line, message))
             writer.writerow([*row, "", "", *empty_place, message])
+            if details is not None:
+                details.errors.append((line, columns.written(cells), message))
+                if origin is not None:
+                    details.rows_by_source[origin] += 1
+                    details.row_sources.append((line, origin))
         else:
             group = groups.get(key)
             if group is None:
                 group = groups[key] = [len(groups) + 1, 0, one_line(canonical)]
+                if details is not None:
+                    details.groups.append(GroupDetail(group[0], key, canonical))
             group[1] += 1
+            if details is not None:
+                details.groups[group[0] - 1].add(line, columns.written(cells), origin)
+                if origin is not None:
+                    details.rows_by_source[origin] += 1
+                    details.row_sources.append((line, origin))
             writer.writerow(
                 [
                     *row,
@@ -301,6 +432,16 @@ def dedupe_stream(
     summary.distinct_addresses = len(groups)
     biggest = heapq.nsmallest(top, groups.values(), key=lambda g: (-g[1], g[0])) if top > 0 else []
     summary.largest_groups = [Group(g[0], g[1], g[2]) for g in biggest if g[1] > 1]
+    cache = analyse.cache_info()  # type: ignore[attr-defined]
+    _LOG.info(
+        "%d rows, %d distinct spellings read (%d cache hits), %d distinct addresses, %d address errors in %.3f s",
+        count,
+        cache.misses,
+        cache.hits,
+        len(groups),
+        summary.address_errors,
+        time.perf_counter() - started,
+    )
     return summary
 
 
@@ -338,24 +479,50 @@ def write_atomically(
 def dedupe_csv(
     input_path: str | os.PathLike[str],
     output_path: str | os.PathLike[str],
-    columns: AddressColumns,
+    columns: AddressColumns | str,
     *,
+    city_column: str | None = None,
+    state_column: str | None = None,
+    zip_column: str | None = None,
+    unit_column: str | None = None,
+    line2_column: str | None = None,
     encoding: str = "utf-8-sig",
     delimiter: str | None = None,
     top: int = 10,
     progress: ProgressCallback | None = None,
+    details: DedupeDetails | None = None,
 ) -> DedupeSummary:
-    """Dedupe the CSV file ``input_path`` into ``output_path`` (see the module
-    docstring). The output appears only when the whole file succeeded
-    (:func:`write_atomically`). ``progress(rows_done, bytes_read)`` reports
-    progress.
+    """Dedupe the CSV file ``input_path`` into ``output_path``: every row
+    written back with ``address_id``, ``match_key``, the canonical address
+    columns and ``address_error`` (see :mod:`addrmatch.dedupe`); returns
+    the :class:`DedupeSummary`. Streams: memory grows with the number of
+    distinct addresses, not of rows.
+
+    ``columns`` is the name of the address column (the street line, or the
+    whole address as free text), with the other parts in ``city_column``,
+    ``state_column``, ``zip_column``, ``unit_column`` and ``line2_column``;
+    or an :class:`AddressColumns`. ``delimiter=None`` finds it from the
+    header. The output (owner-only, 0o600) appears only when the whole file
+    succeeded (:func:`write_atomically`). ``progress(rows_done, bytes_read)``
+    reports progress.
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (d / "in.csv").write_text("address\\n12 Elm Street\\n12 ELM ST.\\n")
-    >>> dedupe_csv(d / "in.csv", d / "out.csv", AddressColumns("address")).distinct_addresses
-    1
+    >>> _ = (d / "in.csv").write_text("address,apt\\n12 Elm Street,4\\n12 ELM ST.,Apt 4\\n12 Elm St,5\\n")
+    >>> dedupe_csv(d / "in.csv", d / "out.csv", "address", unit_column="apt").distinct_addresses
+    2
     """
+    if isinstance(columns, str):
+        columns = AddressColumns(
+            columns,
+            city=city_column,
+            state=state_column,
+            zip=zip_column,
+            unit=unit_column,
+            line2=line2_column,
+        )
+    elif any(c is not None for c in (city_column, state_column, zip_column, unit_column, line2_column)):
+        raise TypeError("give the columns either as an AddressColumns or as names, not both")
     source = os.fspath(input_path)
     with open_lines(source, encoding) as lines, write_atomically(output_path, source=source) as outfile:
         summary = dedupe_stream(
@@ -367,6 +534,7 @@ def dedupe_csv(
             progress=progress,
             position=lines.position,
             delimiter=delimiter,
+            details=details,
         )
     summary.output = os.fspath(output_path)
     return summary
