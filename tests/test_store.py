@@ -684,3 +684,17 @@ def test_store_modules_hold_one_idea_each() -> None:
     src = Path(__file__).resolve().parents[1] / "src" / "addrmatch"
     sizes = {p.name: len(p.read_text(encoding="utf-8").splitlines()) for p in src.glob("*store*.py")}
     assert len(sizes) >= 6 and max(sizes.values()) <= 700, sizes
+
+
+def test_rows_build_the_same_address_as_its_constructor(store: AddressStore) -> None:
+    from addrmatch._store_sources import SELECT, row_address
+
+    store.add_many([LEXINGTON, "PO Box 54, Blaine MN 55123", "12 Main St Apt 4, Blaine MN"])
+    store.resolve({"number": "7", "street": "Oak", "county": "Anoka", "tract": "0501", "block": "1002"})
+    for row in store.connection.execute(SELECT):
+        built = row_address(row)[1]
+        slow = Address(bool(row[1]), *row[2:])
+        assert built == slow and hash(built) == hash(slow) and repr(built) == repr(slow)
+        assert type(built.po_box) is bool
+    with pytest.raises(AttributeError):
+        built.street = "ELM"  # type: ignore[misc]  # still frozen

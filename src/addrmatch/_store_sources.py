@@ -59,9 +59,43 @@ CHUNK = 900
 KEY_OF_ROW = itemgetter(16)  # match_key in row_values()
 
 
+# Setting an Address's slots directly: Address is a frozen dataclass whose
+# __init__ only assigns its fields (no __post_init__: checked here), one
+# object.__setattr__ call each; a stored row is already canonical, so the
+# 14 slot writes are all that building one takes (half the time of __init__,
+# on every lookup hit). tests/test_store.py compares both ways.
+if hasattr(Address, "__post_init__") or tuple(COLUMNS) != Address.__match_args__:
+    raise ImportError("addrmatch._store_sources: Address changed; update row_address to build it")
+_new = object.__new__
+(_po_box, _number, _prefix, _street, _tag, _direction, _apt,
+ _city, _state, _zip, _county, _location, _tract, _block) = (
+    getattr(Address, c).__set__ for c in COLUMNS
+)  # fmt: skip
+
+
 def row_address(row: Sequence[Any]) -> Row:
-    """A row selected as ``SELECT id, <the component columns>`` as (id, Address)."""
-    return row[0], Address(bool(row[1]), *row[2:])
+    """A row selected as ``SELECT id, <the component columns>`` as (id, Address).
+
+    >>> row_address((7, 0, "12", None, "MAIN", "ST", None, None, "BLAINE", "MN", "55123", None, None, None, None))
+    (7, Address(po_box=False, number='12', prefix=None, street='MAIN', tag='ST', direction=None, apt=None, \
+city='BLAINE', state='MN', zip='55123', county=None, location_code=None, tract=None, block=None))
+    """
+    a = _new(Address)
+    _po_box(a, row[1] == 1)
+    _number(a, row[2])
+    _prefix(a, row[3])
+    _street(a, row[4])
+    _tag(a, row[5])
+    _direction(a, row[6])
+    _apt(a, row[7])
+    _city(a, row[8])
+    _state(a, row[9])
+    _zip(a, row[10])
+    _county(a, row[11])
+    _location(a, row[12])
+    _tract(a, row[13])
+    _block(a, row[14])
+    return row[0], a
 
 
 def _zip_range(address: Address) -> tuple[str, str, str]:

@@ -78,18 +78,31 @@ class Resolution:
 
 
 class Input:
-    """A value taken through the input rules, canonicalized, keyed; the
-    reparse is computed on first use (only lookups that miss need it)."""
+    """A value taken through the input rules, canonicalized, keyed. What a
+    hit does not need is computed on first use: the reparse (only lookups
+    that miss need it) and :attr:`original`, the input as one line (stored
+    with a created row), from ``written``: the text, or the components."""
 
-    __slots__ = ("_raw", "_reparsed", "_reparsed_key", "given", "key", "original")
+    __slots__ = ("_original", "_raw", "_reparsed", "_reparsed_key", "_written", "given", "key")
 
-    def __init__(self, given: Address, raw: Address | None, original: str, key: str | None = None) -> None:
+    def __init__(
+        self, given: Address, raw: Address | None, written: str | Address, key: str | None = None
+    ) -> None:
         self.given = given
         self.key = key_of(given) if key is None else key
-        self.original = original
+        self._written = written
+        self._original: str | None = None
         self._raw = raw
         self._reparsed: Address | None = None if raw is not None else given
         self._reparsed_key: str | None = None if raw is not None else self.key
+
+    @property
+    def original(self) -> str:
+        """The input as written, on one line (text: its words; components: joined)."""
+        if self._original is None:
+            written = self._written
+            self._original = " ".join(written.split()) if isinstance(written, str) else _one_line(written)
+        return self._original
 
     def reparsed(self) -> tuple[Address, str]:
         """The reparsed canonical address and its key (``given`` for text input)."""
@@ -136,10 +149,10 @@ def _one_line(raw: Address) -> str:
 def prepare(value: AddressInput) -> Input:
     """Apply the input rules and canonicalize; raise before anything is written."""
     if isinstance(value, str):
-        return Input(normalize(value), None, " ".join(value.split()))  # read once, straight to canonical
+        return Input(normalize(value), None, value)  # read once, straight to canonical
     raw = to_address(value)
     from_text = isinstance(value, Mapping) and bool(str(value.get("fullStreetAddress") or "").strip())
-    return Input(canonicalize(raw), None if from_text else raw, _one_line(raw))
+    return Input(canonicalize(raw), None if from_text else raw, raw)
 
 
 class Source(Protocol):

@@ -273,7 +273,7 @@ class AddressStore:
         """A call's ``typos`` keyword: None means the store's setting."""
         if typos is None:
             return self.typos
-        if not isinstance(typos, bool):
+        if typos is not True and typos is not False:
             raise AddressError(
                 f"typos: expected True or False, got {preview(typos)}", fields=("typos",), rule="type"
             )
@@ -306,11 +306,11 @@ class AddressStore:
         >>> store.find("4321 North Lexington Avenue, Blaine MN 55123").how
         'exact'
         """
-        typos = self._typos(typos)
+        typos = self.typos if typos is None else self._typos(typos)
         inp = prepare(value)
         with self._lock:
             found = match(inp, self._live, typos=typos)
-        if isinstance(found, list):
+        if type(found) is list:
             return None if self.on_ambiguous == "create" else self._settle(found, inp)
         return found
 
@@ -334,11 +334,11 @@ class AddressStore:
         """
         if self.read_only:
             raise ReadOnlyDatabaseError(self.path, "was opened read-only; resolve may write to it (use find)")
-        typos = self._typos(typos)
+        typos = self.typos if typos is None else self._typos(typos)
         inp = prepare(value)
         with self._lock:
             found = match(inp, self._live, typos=typos)
-            if isinstance(found, Resolution):
+            if type(found) is Resolution:  # the hit: nothing more to do
                 return found
             if found and self.on_ambiguous != "create":
                 return self._settle(found, inp)
