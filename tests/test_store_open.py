@@ -436,3 +436,14 @@ def test_atomic_rolls_back_and_survives_a_transaction_sqlite_already_ended(tmp_p
     assert conn.in_transaction  # committed with the caller's transaction, not before
     conn.execute("COMMIT")
     assert conn.execute("SELECT x FROM t ORDER BY x").fetchall() == [(3,), (4,)]
+
+
+def test_a_database_locked_past_the_timeout_is_the_librarys_error(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    with contextlib.closing(sqlite3.connect(path, isolation_level=None)) as other:
+        other.execute("BEGIN EXCLUSIVE")  # another program holds the new file (not yet WAL)
+        with pytest.raises(DatabaseError, match="locked") as info:
+            AddressStore(path, timeout=0.2)
+        assert info.value.path == str(path)
+        other.execute("ROLLBACK")
+    assert len(AddressStore(path)) == 0

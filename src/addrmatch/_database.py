@@ -364,6 +364,8 @@ def translate_error(error: sqlite3.Error, name: str | None) -> DatabaseError:
         return UnreadableDatabaseError(name, "is not an SQLite database (a text file, or corrupt)")
     if "malformed" in text or "corrupt" in text:
         return UnreadableDatabaseError(name, f"is a corrupt SQLite database ({text})")
+    if "locked" in text or "busy" in text:
+        return DatabaseError(name, f"is locked by another connection ({text}); try again later")
     if isinstance(error, sqlite3.IntegrityError | sqlite3.ProgrammingError | sqlite3.InterfaceError):
         return DatabaseError(name, text)
     return UnreadableDatabaseError(name, f"cannot be used: {text}")
