@@ -19,7 +19,7 @@ on the date of the call (the household moved).
 
 This module is the one owner of the ``household``, ``household_member`` and
 ``household_location`` tables; addresses are the store's, read through
-:class:`~addrmatch.AddressStore` methods only.
+:class:`~addrmatch.AddressStore` methods only (``get``, ``get_many``).
 """
 
 from __future__ import annotations
@@ -373,19 +373,18 @@ def staff_households(ctx: Ctx, person_ids: Collection[int]) -> dict[int, StaffHo
         )
         chosen[person_id] = info
         by_household.setdefault(household_id, []).append(info)
-    addresses: dict[int, Location] = {}
-    for household_id, address_id in conn.execute(
-        "SELECT household_id, address_id FROM household_location WHERE (end_date IS NULL OR end_date > ?) "
-        "ORDER BY household_id, location_id",
-        (today,),
-    ):
-        infos = by_household.get(household_id)
-        if not infos:
-            continue
-        location = addresses.get(address_id)
-        if location is None:
-            address = ctx.store.get(address_id)
-            location = addresses[address_id] = Location(address_id, key_of(address), address)
-        for info in infos:
-            info.locations.append(location)
+    rows = [
+        (household_id, address_id)
+        for household_id, address_id in conn.execute(
+            "SELECT household_id, address_id FROM household_location WHERE (end_date IS NULL OR end_date > ?) "
+            "ORDER BY household_id, location_id",
+            (today,),
+        )
+        if household_id in by_household
+    ]
+    stored = ctx.store.get_many(address_id for _, address_id in rows)
+    locations = {i: Location(i, key_of(address), address) for i, address in stored.items()}
+    for household_id, address_id in rows:
+        for info in by_household[household_id]:
+            info.locations.append(locations[address_id])
     return chosen
