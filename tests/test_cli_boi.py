@@ -264,3 +264,52 @@ def test_verbose_shows_the_traceback(tmp_path: Path) -> None:
     assert result.returncode == 2
     assert "Traceback" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("addrmatch: error: no database")
+
+
+# -- credentials and the error log (the HTTP API's administration) ----------------------------
+
+
+def test_credentials_are_created_once_and_rotated(tmp_path: Path) -> None:
+    db = tmp_path / "campus.db"
+    Campus(db).close()
+    first = run("boi", "credentials", str(db), "--format", "json")
+    assert first.returncode == 0, first.stderr
+    cred = json.loads(first.stdout)
+    assert set(cred) == {"clientId", "clientSecret"} and len(cred["clientSecret"]) > 30
+    again = json.loads(run("boi", "credentials", str(db), "--format", "json").stdout)
+    assert again == {"clientId": cred["clientId"], "clientSecret": None}  # shown once
+    text = run("boi", "credentials", str(db)).stdout
+    assert cred["clientId"] in text and cred["clientSecret"] not in text
+    rotated = json.loads(run("boi", "credentials", str(db), "--new-secret", "--format", "json").stdout)
+    assert rotated["clientId"] == cred["clientId"] and rotated["clientSecret"] not in (
+        None,
+        cred["clientSecret"],
+    )
+    campus = Campus(db)
+    assert campus.issue_token(cred["clientId"], cred["clientSecret"]) is None
+    assert campus.issue_token(cred["clientId"], rotated["clientSecret"]) is not None
+
+
+@pytest.mark.parametrize("suffix", [".pdf", ".csv", ".json"])
+def test_the_error_log_exports(tmp_path: Path, suffix: str) -> None:
+    db = tmp_path / "campus.db"
+    campus = Campus(db, clock=lambda: "2024-08-01")
+    with pytest.raises(Exception):  # noqa: B017 - a failed HR call, logged
+        campus.create_staff({"staffNumber": "1001", "ssn": "123-45-6789"})
+    campus.close()
+    out = tmp_path / f"log{suffix}"
+    result = run("boi", "errors", str(db), "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    data = out.read_bytes()
+    assert (out.stat().st_mode & 0o777) == 0o600
+    if suffix == ".pdf":
+        assert data.startswith(b"%PDF-") and b"%%EOF" in data[-64:]
+    elif suffix == ".json":
+        [row] = json.loads(data)
+        assert (
+            row["path"] == "/api/businessOfficeIntegration/staffMembers"
+            and row["payload"]["ssn"] == "***-**-6789"
+        )
+    else:
+        assert data.decode().splitlines()[0] == "Error Date,Action,Path,Error Message,Payload"
+    assert b"123-45-6789" not in data

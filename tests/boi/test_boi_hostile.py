@@ -183,3 +183,18 @@ def test_every_failed_hr_call_is_logged_whatever_its_input(campus: Campus) -> No
             calls += 1
     assert len(campus.error_log()) == calls
     _log_json(campus)
+
+
+def test_staged_payloads_keep_no_personal_data_in_clear_after_the_commit(campus: Campus) -> None:
+    sync = campus.sync
+    sync.start(started_by="HR")
+    sync.transfer([staff_payload("1"), staff_payload("2", birthdate="1970-03-04")])
+    sync.end()
+    sync.validate()
+    staged = "\n".join(r[0] for r in campus.connection.execute("SELECT payload FROM sync_record"))
+    assert "123-45-6789" in staged  # kept as sent until the commit (a re-validation needs it)
+    assert sync.commit()["committed"] == 2
+    staged = "\n".join(r[0] for r in campus.connection.execute("SELECT payload FROM sync_record"))
+    assert "6789" in staged and "123-45-6789" not in staged and "123456789" not in staged
+    assert "1979-12-26" not in staged and "1970-03-04" not in staged
+    assert campus.sync.status()["staffCommitted"] == 2

@@ -115,7 +115,8 @@ def test_a_person_without_a_position_is_not_yet_a_staff_member(campus: Campus) -
     result = campus.create_staff(staff_payload(positions=[]))
     assert result["staffMember"] is False
     assert "not-a-staff-member" in [w["code"] for w in result["warnings"]]
-    [found] = campus.search_staff(staff_number="1001")
+    assert campus.search_staff(staff_number="1001") == []  # "they cannot be found when searching for Staff"
+    [found] = campus.search_staff(staff_number="1001", include_non_staff=True)
     assert found["staffMember"] is False
     assert campus.search_staff(staff_number="1001", staff_members_only=True) == []
     after = campus.create_position("1001", BASKETBALL_COACH)
@@ -249,7 +250,8 @@ def test_search_finds_legacy_staff_but_not_students(campus: Campus) -> None:
     campus.add_person(
         {"lastName": "Sawatzky", "firstName": "Timmy", "gender": "M", "birthdate": "2012-01-01"}
     )
-    found = campus.search_staff(last_name="Sawatzky")
+    assert campus.search_staff(last_name="Sawatzky") == []  # no position: not found by default
+    found = campus.search_staff(last_name="Sawatzky", include_non_staff=True)
     assert [(r["firstName"], r["staffNumber"]) for r in found] == [("Douglas", "0295382")]
 
 

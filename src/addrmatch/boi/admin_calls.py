@@ -1,15 +1,17 @@
-"""The Business Office administration calls: error log, notifications, preferences.
+"""The Business Office administration calls: error log, notifications, preferences, API credentials.
 
 :class:`~addrmatch.boi.Campus` inherits these methods.
 """
 
 from __future__ import annotations
 
+import datetime as _dt
 import os
+import time
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from addrmatch.boi import errorlog, notifications, preferences
+from addrmatch.boi import credentials, errorlog, errorlog_export, notifications, preferences
 from addrmatch.boi.db import Ctx
 from addrmatch.boi.errors import ValidationError
 from addrmatch.boi.rules import Rule
@@ -44,19 +46,32 @@ class AdminCalls:
         )
 
     def export_error_log(
-        self, dest: str | os.PathLike[str] | TextIO, *, since: Any = None, until: Any = None
+        self,
+        dest: str | os.PathLike[str] | TextIO,
+        *,
+        since: Any = None,
+        until: Any = None,
+        format: str | None = None,
     ) -> int:
-        """Export the error log as CSV (Error Date, Action, Path, Error Message,
-        Payload); a path is created owner-only. Returns the number of rows.
+        """Export the error log (Error Date, Action, Path, Error Message,
+        Payload, masked) as CSV, JSON or PDF (the specification's "Export to
+        PDF"); ``format`` defaults to the path's suffix (``.pdf``, ``.json``,
+        else CSV). A path is created owner-only. Returns the number of rows.
 
+        >>> import io
         >>> from addrmatch.boi import Campus
-        >>> import io; c = Campus(); buffer = io.StringIO()
+        >>> c = Campus(); buffer = io.StringIO()
         >>> c.export_error_log(buffer), buffer.getvalue().splitlines()
         (0, ['Error Date,Action,Path,Error Message,Payload'])
         """
-        return self._session.run(
-            lambda c: errorlog.export_csv(c.conn, dest, since=since, until=until), write=False
-        )
+        kind = errorlog_export.format_of(dest, format)
+
+        def run(ctx: Ctx) -> int:
+            rows = errorlog.listing(ctx.conn, since=since, until=until)
+            errorlog_export.export(rows, dest, kind)
+            return len(rows)
+
+        return self._session.run(run, write=False)
 
     def add_user(self, username: str, name: str, rights: Iterable[str] = ()) -> int:
         """Add a district user with tool rights (e.g. "District Employment"); returns the user id.
@@ -187,3 +202,80 @@ class AdminCalls:
             return preferences.get(ctx.conn)
 
         return self._session.run(run)
+
+    # -- Business Office API Credentials ------------------------------------------------
+
+    def _credentials(self) -> None:
+        if not getattr(self, "_credentials_ready", False):
+            with self._session.lock:
+                credentials.ensure_schema(self._session.conn)
+            self._credentials_ready = True
+
+    def api_credentials(self, *, new_secret: bool = False) -> dict[str, Any]:
+        """The HR system's OAuth2 client (Business Office API Credentials):
+        ``{"clientId", "clientSecret", "createdAt", "rotatedAt"}``. The first
+        call creates the client; ``clientSecret`` is shown only when it is
+        generated (then, or with ``new_secret=True``: "Generate New Secret",
+        which revokes the old secret and every token issued with it); else it
+        is None.
+
+        >>> from addrmatch.boi import Campus
+        >>> c = Campus(); first = c.api_credentials()
+        >>> len(first["clientSecret"]) > 30, c.api_credentials()["clientSecret"] is None
+        (True, True)
+        >>> c.api_credentials(new_secret=True)["clientSecret"] != first["clientSecret"]
+        True
+        """
+        self._credentials()
+
+        def run(ctx: Ctx) -> dict[str, Any]:
+            current = credentials.client(ctx)
+            secret = None
+            if current is None or new_secret:
+                secret = credentials.new_secret(
+                    ctx, _dt.datetime.now(_dt.timezone.utc).isoformat(timespec="seconds")
+                )
+                current = credentials.client(ctx)
+            assert current is not None
+            return {
+                "clientId": current["clientId"],
+                "clientSecret": secret and secret["clientSecret"],
+                "createdAt": current["createdAt"],
+                "rotatedAt": current["rotatedAt"],
+            }
+
+        return self._session.run(run)
+
+    def issue_token(
+        self, client_id: str, client_secret: str, *, now: float | None = None, lifetime: int | None = None
+    ) -> str | None:
+        """A bearer token for the client (OAuth2 client credentials grant), or
+        None when the id or the secret is wrong (compared in constant time).
+
+        >>> from addrmatch.boi import Campus
+        >>> c = Campus(); cred = c.api_credentials()
+        >>> c.issue_token(cred["clientId"], "wrong") is None
+        True
+        >>> token = c.issue_token(cred["clientId"], cred["clientSecret"]); c.token_client(token) == cred["clientId"]
+        True
+        """
+        self._credentials()
+        if not isinstance(client_id, str) or not isinstance(client_secret, str):
+            return None
+        moment = time.time() if now is None else now
+        life = credentials.TOKEN_LIFETIME if lifetime is None else lifetime
+
+        def run(ctx: Ctx) -> str | None:
+            if not credentials.verify_secret(ctx, client_id, client_secret):
+                return None
+            return credentials.issue_token(ctx, client_id, moment, life)
+
+        return self._session.run(run)
+
+    def token_client(self, token: str, *, now: float | None = None) -> str | None:
+        """The client id of a valid bearer token; None if it is unknown, expired or revoked."""
+        self._credentials()
+        if not isinstance(token, str):
+            return None
+        moment = time.time() if now is None else now
+        return self._session.run(lambda c: credentials.check_token(c, token, moment), write=False)

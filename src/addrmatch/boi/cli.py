@@ -60,7 +60,7 @@ from addrmatch.boi.errors import BOIError
 from addrmatch.boi.report import Report
 from addrmatch.boi.schema import STAFF_DEMOGRAPHICS
 
-__all__ = ["CSV_COLUMNS", "read_hr_file", "register"]
+__all__ = ["CSV_COLUMNS", "campus_handler", "existing_campus", "read_hr_file", "register"]
 
 #: The CSV columns of an HR file, by the part of the staff object they fill.
 CSV_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -204,8 +204,9 @@ def _merge_row(record: dict[str, Any], cells: dict[str, str]) -> None:
 # databases and outputs
 
 
-def _campus_path(path: str) -> str:
-    """``path`` must be an existing Campus database (a read never creates one)."""
+def existing_campus(path: str) -> str:
+    """``path`` must be an existing Campus database (a read never creates one);
+    :class:`CommandError` otherwise."""
     if os.path.isdir(path):
         raise CommandError(f"{path!r} is a directory, not a database file")
     if not os.path.exists(path):
@@ -260,9 +261,11 @@ def _boi_errors() -> Iterator[None]:
         raise CommandError(str(exc)) from exc
 
 
-def _handler(
+def campus_handler(
     fn: Callable[[argparse.Namespace, Console], int],
 ) -> Callable[[argparse.Namespace, Console], int]:
+    """``fn`` with the staff module's errors turned into one-line command errors."""
+
     def run(args: argparse.Namespace, console: Console) -> int:
         with _boi_errors():
             return fn(args, console)
@@ -311,7 +314,7 @@ def _cmd_load_reference(args: argparse.Namespace, console: Console) -> int:
 
 
 def _cmd_check(args: argparse.Namespace, console: Console) -> int:
-    with Campus(_campus_path(args.db)) as campus:
+    with Campus(existing_campus(args.db)) as campus:
         report = campus.check_campus_data()
     written = _write_report(report, args, console)
     s = report["summary"]
@@ -372,7 +375,7 @@ def _summary_line(report: Report) -> str:
 
 
 def _cmd_validate(args: argparse.Namespace, console: Console) -> int:
-    with Campus(_campus_path(args.db)) as campus:
+    with Campus(existing_campus(args.db)) as campus:
         accepted, rejected = _transfer_file(campus, args, console)
         report = campus.sync.validate()
     written = _write_report(report, args, console)
@@ -389,7 +392,7 @@ def _cmd_validate(args: argparse.Namespace, console: Console) -> int:
 
 def _cmd_commit(args: argparse.Namespace, console: Console) -> int:
     rejected = 0
-    with Campus(_campus_path(args.db)) as campus:
+    with Campus(existing_campus(args.db)) as campus:
         sync = campus.sync
         if args.hr:
             _, rejected = _transfer_file(campus, args, console)
@@ -429,7 +432,7 @@ def _cmd_commit(args: argparse.Namespace, console: Console) -> int:
 
 
 def _cmd_status(args: argparse.Namespace, console: Console) -> int:
-    with Campus(_campus_path(args.db)) as campus:
+    with Campus(existing_campus(args.db)) as campus:
         status = campus.sync.status()
         job = campus.sync.commit_job_status()
     if args.format == "json":
@@ -451,6 +454,41 @@ def _cmd_status(args: argparse.Namespace, console: Console) -> int:
             f"{job['finishedAt'] or '-'}" + (f"; {job['error']}" if job["error"] else ""),
             file=out,
         )
+    return EXIT_OK
+
+
+def _cmd_credentials(args: argparse.Namespace, console: Console) -> int:
+    with Campus(existing_campus(args.db)) as campus:
+        cred = campus.api_credentials(new_secret=args.new_secret)
+    if args.format == "json":
+        body = {"clientId": cred["clientId"], "clientSecret": cred["clientSecret"]}
+        print(json.dumps(body, indent=2), file=console.out)
+        return EXIT_OK
+    out = console.out
+    print(f"Client ID:     {cred['clientId']}", file=out)
+    if cred["clientSecret"] is not None:
+        print(f"Client Secret: {cred['clientSecret']}", file=out)
+        print("(shown once: only a hash is kept; --new-secret generates a new one)", file=out)
+    else:
+        print("Client Secret: (hidden; only a hash is kept: --new-secret generates a new one", file=out)
+        print("               and stops the old secret and every token issued with it)", file=out)
+    print("Token URL:     /campus/oauth2/token?appName=...", file=out)
+    print("Base URL:      /campus", file=out)
+    print("Documentation: /campus/api/businessOfficeIntegration/documentation", file=out)
+    return EXIT_OK
+
+
+def _cmd_errors(args: argparse.Namespace, console: Console) -> int:
+    with Campus(existing_campus(args.db)) as campus:
+        if args.output in (None, "-"):
+            count = campus.export_error_log(
+                console.out, since=args.since, until=args.until, format=args.format
+            )
+        else:
+            count = campus.export_error_log(
+                args.output, since=args.since, until=args.until, format=args.format
+            )
+            console.note(f"{count:,} errors written to {args.output}")
     return EXIT_OK
 
 
@@ -522,7 +560,7 @@ def register(sub: Any) -> None:
     p.add_argument("db", metavar="DB", help="the Campus database file")
     for kind, option, columns in _REFERENCE_OPTIONS:
         p.add_argument(option, dest=kind, metavar="FILE.csv", help=f"columns {columns}")
-    p.set_defaults(handler=_handler(_cmd_load_reference))
+    p.set_defaults(handler=campus_handler(_cmd_load_reference))
 
     p = commands.add_parser(
         "check",
@@ -534,7 +572,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("db", metavar="DB", help="the Campus database file")
     _report_options(p)
-    p.set_defaults(handler=_handler(_cmd_check))
+    p.set_defaults(handler=campus_handler(_cmd_check))
 
     p = commands.add_parser(
         "validate",
@@ -548,7 +586,7 @@ def register(sub: Any) -> None:
     p.add_argument("db", metavar="DB", help="the Campus database file")
     _hr_options(p, required=True)
     _report_options(p)
-    p.set_defaults(handler=_handler(_cmd_validate))
+    p.set_defaults(handler=campus_handler(_cmd_validate))
 
     p = commands.add_parser(
         "commit",
@@ -567,7 +605,7 @@ def register(sub: Any) -> None:
         default="text",
         help="the commit result: a summary (text) or every success and failure (json)",
     )
-    p.set_defaults(handler=_handler(_cmd_commit))
+    p.set_defaults(handler=campus_handler(_cmd_commit))
 
     p = commands.add_parser(
         "status",
@@ -577,4 +615,34 @@ def register(sub: Any) -> None:
     )
     p.add_argument("db", metavar="DB", help="the Campus database file")
     p.add_argument("--format", choices=("text", "json"), default="text")
-    p.set_defaults(handler=_handler(_cmd_status))
+    p.set_defaults(handler=campus_handler(_cmd_status))
+
+    p = commands.add_parser(
+        "credentials",
+        parents=[common],
+        help="the HR system's API credentials (Client ID, Client Secret)",
+        description="Show the Business Office API Credentials of DB, creating them the first time. The Client"
+        " Secret is shown only when it is generated: the first time, or with --new-secret (the specification's"
+        " Generate New Secret: the old secret and every token issued with it stop working at once).",
+    )
+    p.add_argument("db", metavar="DB", help="the Campus database file")
+    p.add_argument("--new-secret", action="store_true", help="generate a new Client Secret")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="json: clientId, clientSecret")
+    p.set_defaults(handler=campus_handler(_cmd_credentials))
+
+    p = commands.add_parser(
+        "errors",
+        parents=[common],
+        help="export the Business Office Error Log (CSV, JSON or PDF)",
+        description="Export the error log of DB (Error Date, Action, Path, Error Message, Payload; personal"
+        " data masked) as CSV, JSON or PDF (the specification's Export to PDF); the format follows the -o"
+        " suffix (.csv, .json, .pdf) unless --format is given. A file is written owner-only.",
+    )
+    p.add_argument("db", metavar="DB", help="the Campus database file")
+    p.add_argument(
+        "-o", "--output", metavar="FILE", help="the file (.csv, .json, .pdf); none or - for stdout"
+    )
+    p.add_argument("--format", choices=("csv", "json", "pdf"), default=None)
+    p.add_argument("--since", metavar="YYYY-MM-DD", help="first error date")
+    p.add_argument("--until", metavar="YYYY-MM-DD", help="last error date")
+    p.set_defaults(handler=campus_handler(_cmd_errors))

@@ -28,7 +28,7 @@ import json
 import os
 import re
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, TextIO
 
 from addrmatch._files import write_atomically
@@ -40,7 +40,7 @@ from addrmatch.boi.rules import Rule
 from addrmatch.boi.schema import check_date
 from addrmatch.inputs import preview
 
-__all__ = ["CSV_COLUMNS", "export_csv", "listing", "loggable", "record", "storable"]
+__all__ = ["ACTIONS", "CSV_COLUMNS", "export_csv", "listing", "loggable", "record", "storable", "write_csv"]
 
 #: The longest text value kept whole in a logged payload or message.
 MAX_LOGGED_TEXT = 1_000
@@ -193,6 +193,18 @@ def _cell(value: str) -> str:
     return "'" + value if value.startswith(_FORMULA_START) else value
 
 
+def write_csv(rows: Sequence[Mapping[str, Any]], handle: TextIO) -> None:
+    """Write log rows as CSV (the specification's five columns), cells that a
+    spreadsheet would run as formulas neutralised."""
+    writer = csv.writer(handle)
+    writer.writerow(CSV_COLUMNS)
+    for row in rows:
+        payload = "" if row["payload"] is None else json.dumps(row["payload"], ensure_ascii=False)
+        writer.writerow(
+            [_cell(str(row[k])) for k in ("errorDate", "action", "path", "message")] + [_cell(payload)]
+        )
+
+
 def export_csv(
     conn: sqlite3.Connection, dest: str | os.PathLike[str] | TextIO, *, since: Any = None, until: Any = None
 ) -> int:
@@ -210,19 +222,9 @@ def export_csv(
             value=None,
         )
     rows = listing(conn, since=since, until=until)
-
-    def write(handle: TextIO) -> None:
-        writer = csv.writer(handle)
-        writer.writerow(CSV_COLUMNS)
-        for row in rows:
-            payload = "" if row["payload"] is None else json.dumps(row["payload"], ensure_ascii=False)
-            writer.writerow(
-                [_cell(str(row[k])) for k in ("errorDate", "action", "path", "message")] + [_cell(payload)]
-            )
-
     if isinstance(dest, (str, os.PathLike)):
         with write_atomically(dest, mode=0o600) as handle:
-            write(handle)
+            write_csv(rows, handle)
     else:
-        write(dest)
+        write_csv(rows, dest)
     return len(rows)

@@ -176,7 +176,12 @@ POSITION_FIELDS: tuple[Field, ...] = (
 
 LOCATION_FIELDS: tuple[Field, ...] = (
     Field("locationId", "integer", output_only=True, description="Campus id of the household location."),
-    Field("addressId", "integer", output_only=True, description="AddressStore id of the address."),
+    Field(
+        "addressId",
+        "integer",
+        description="AddressStore id of the address: a result of the address search "
+        "(`search_addresses`, GET /addresses) sent back as the `address` (or this id) reuses that address.",
+    ),
     Field(
         "address",
         "address",

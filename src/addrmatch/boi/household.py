@@ -63,6 +63,15 @@ def resolve_address(ctx: Ctx, mapping: Mapping[str, Any], path: str) -> Any:
         raise address_error(exc, path) from exc
 
 
+def _stored_address(ctx: Ctx, address_id: int, path: str) -> int:
+    """``address_id`` when the store holds it (an address search result sent back), else NotFoundError."""
+    if address_id not in ctx.store.get_many([address_id]):
+        raise NotFoundError(
+            f"{path}: no stored address has id {address_id}", field=path, rule=Rule.ADDRESS_EXISTS, value=None
+        )
+    return address_id
+
+
 def _with_defaults(household: Mapping[str, Any], last_name: str) -> dict[str, Any]:
     full = fill_defaults(dict(household), HOUSEHOLD_FIELDS)
     if full["name"] is LAST_NAME:
@@ -157,10 +166,18 @@ def _reconcile_locations(
     resolutions: list[dict[str, Any]] = []
     for i, location in enumerate(locations):
         where = f"{path}.householdLocations[{i}].address"
-        resolution = resolve_address(ctx, location["address"], where)
-        resolutions.append({"path": where, "addressId": resolution.id, "how": resolution.how})
+        chosen = location.get("addressId")
+        if chosen is not None:  # an address search result: that stored address
+            address_id, how = (
+                _stored_address(ctx, chosen, f"{path}.householdLocations[{i}].addressId"),
+                "given",
+            )
+        else:
+            resolution = resolve_address(ctx, location["address"], where)
+            address_id, how = resolution.id, resolution.how
+        resolutions.append({"path": where, "addressId": address_id, "how": how})
         flags = tuple(int(bool(location[f])) for f in _FLAGS)
-        location_id = active.get(resolution.id)
+        location_id = active.get(address_id)
         if location_id is not None:
             start = location["startDate"]
             conn.execute(
@@ -173,9 +190,9 @@ def _reconcile_locations(
             new_id = ctx.insert(
                 "INSERT INTO household_location (household_id, address_id, start_date, end_date, "
                 "mailing, physical, secondary, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (household_id, resolution.id, _date(ctx, location["startDate"]), location["endDate"], *flags),
+                (household_id, address_id, _date(ctx, location["startDate"]), location["endDate"], *flags),
             )
-            active[resolution.id] = new_id
+            active[address_id] = new_id
             kept.add(new_id)
     for location_id in set(active.values()) - kept:
         conn.execute(

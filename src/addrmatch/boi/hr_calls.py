@@ -249,22 +249,29 @@ class HrCalls:
         last_name: str | None = None,
         first_name: str | None = None,
         birthdate: str | _dt.date | None = None,
-        staff_members_only: bool = False,
+        include_non_staff: bool = False,
+        staff_members_only: bool | None = None,
         limit: int = 100,
     ) -> list[MaskedRecord]:
         """Search staff (GET /staffMembers): every given criterion must match.
 
         Names match by case-insensitive prefix, the staff number exactly
-        (case-insensitively), the birthdate exactly. Persons without a
-        position are included with ``staffMember: false`` unless
-        ``staff_members_only``.
+        (case-insensitively), the birthdate exactly. As the specification
+        says, "if the staff member does not have any positions, they cannot be
+        found when searching for Staff": only staff members (with a position)
+        are listed, unless ``include_non_staff`` (then persons without a
+        position are listed with ``staffMember: false``).
+        ``staff_members_only`` is the older spelling (``not include_non_staff``).
 
         >>> from addrmatch.boi import Campus
         >>> c = Campus(clock=lambda: "2024-08-01"); c.add_gender("F", "Female"); c.add_school("010", "Blaine High")
         >>> _ = c.create_staff({"staffNumber": "1001", "lastName": "O'Brien", "firstName": "Pat", "gender": "F"})
-        >>> [(r["staffNumber"], r["staffMember"]) for r in c.search_staff(last_name="o'b")]
+        >>> c.search_staff(last_name="o'b")
+        []
+        >>> [(r["staffNumber"], r["staffMember"]) for r in c.search_staff(last_name="o'b", include_non_staff=True)]
         [('1001', False)]
         """
+        only_staff = not include_non_staff if staff_members_only is None else staff_members_only
         query = {
             "staffNumber": staff_number,
             "lastName": last_name,
@@ -299,7 +306,7 @@ class HrCalls:
                 last_name=texts["lastName"],
                 first_name=texts["firstName"],
                 birthdate=born,
-                staff_members_only=staff_members_only,
+                staff_members_only=bool(only_staff),
                 limit=limit,
             )
 

@@ -61,6 +61,7 @@ class Rule:
     ORIGIN = "origin"
     # -- addresses (the core's rules, raised for a household address) -------------------------
     ADDRESS = "address"
+    ADDRESS_EXISTS = "address-exists"
     FULL_STREET_XOR_COMPONENTS = "fullStreetAddress-xor-components"
     PO_BOX_NUMBER_ONLY = "po-box-number-only"
     UNPARSEABLE = "unparseable"

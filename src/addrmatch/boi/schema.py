@@ -283,7 +283,8 @@ def _check_value(path: str, spec: Field, value: Any) -> Any:
                 rule=Rule.TYPE,
                 value=None,
             )
-        return dict(value)
+        # An address search result sent back as it came: its id and score are not address fields.
+        return {k: v for k, v in value.items() if k not in SEARCH_RESULT_KEYS}
     if kind == "object":
         if not isinstance(value, Mapping):
             raise ValidationError(
@@ -315,9 +316,28 @@ def _check_value(path: str, spec: Field, value: Any) -> Any:
                     rule=Rule.TYPE,
                     value=None,
                 )
-            items.append(_clean_object(item_path, item, spec.fields, "create"))
+            cleaned = _clean_object(item_path, item, spec.fields, "create")
+            if spec.name == "householdLocations" and cleaned.get("addressId") is None:
+                cleaned["addressId"] = _search_result_id(item_path, item)
+            items.append(cleaned)
         return items
     raise AssertionError(f"unknown schema type {kind!r}")  # pragma: no cover - schema is static
+
+
+#: The keys an address search result adds to the address fields.
+SEARCH_RESULT_KEYS = frozenset({"addressId", "score"})
+
+
+def _search_result_id(path: str, location: Mapping[str, Any]) -> Any:
+    """The ``addressId`` of a household location's address when it is an address search result."""
+    address = location.get("address")
+    if isinstance(address, Mapping) and "addressId" in address:
+        problem = integer_problem(address["addressId"], minimum=1, maximum=2**63 - 1)
+        if problem is not None:
+            field = f"{path}.address.addressId"
+            raise ValidationError(f"{field}: {problem.message}", field=field, rule=problem.rule, value=None)
+        return address["addressId"]
+    return None
 
 
 def _key_name(key: Any) -> str:

@@ -15,6 +15,7 @@ work through a session; neither reaches into the other.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import os
 import sqlite3
@@ -208,6 +209,9 @@ class Session:
                             error=exc,
                             payload=payload,
                         )
+                for _, _, exc in failures:
+                    with contextlib.suppress(AttributeError):  # a layer above need not log it again
+                        exc._boi_logged = True  # type: ignore[attr-defined]
             except Exception as log_error:  # the call's own error matters more
                 for _, _, exc in failures[:1]:
                     if hasattr(exc, "add_note"):

@@ -239,9 +239,9 @@ class Sync:
         ...
         addrmatch.boi.sync.SyncStateError: start: a sync started by Postma, Madison on ... is transferring; ...
         """
-        who = _started_by(started_by)
 
         def run(ctx: Ctx) -> dict[str, Any]:
+            who = _started_by(started_by)
             sync_jobs.reap(ctx)
             current = sync_tables.current(ctx)
             if current is not None and current["state"] != "committed":
@@ -277,10 +277,10 @@ class Sync:
         >>> r["accepted"], [(f["index"], f["field"], f["rule"]) for f in r["failures"]]
         (1, [(1, 'gender', 'listed-gender')])
         """
-        batch = check_records("records", records)
         failures: list[tuple[int, Any, BaseException]] = []
 
         def run(ctx: Ctx) -> dict[str, Any]:
+            batch = check_records("records", records)
             sync = self._require(ctx, "transfer", ("transferring",))
             sync_id = sync["syncId"]
             batch_no = sync["batches"] + 1
@@ -365,9 +365,9 @@ class Sync:
         >>> s = c.sync.restart(); (s["state"], s["staffTransferred"], s["restarts"])
         ('transferring', 0, 1)
         """
-        who = None if started_by is None else _started_by(started_by)
 
         def run(ctx: Ctx) -> dict[str, Any]:
+            who = None if started_by is None else _started_by(started_by)
             sync = self._require(ctx, "restart", ("transferring", "ended", "validated", "interrupted"))
             sync_id = sync["syncId"]
             sync_tables.restart_run(ctx, sync_id, who or sync["startedBy"], self._stamp())

@@ -58,6 +58,7 @@ def execute(
             ctx = session.ctx()
             sync_tables.job_finished(ctx, job_id, "completed", stamp())
             sync_tables.set_committed(ctx, sync_id, stamp())
+            sync_tables.mask_payloads(ctx, sync_id)  # no SSN or birthdate kept in clear
             created = sum(1 for s in successes if s["action"] == "created")
             updated = sum(1 for s in successes if s["action"] == "updated")
             notifications.emit(

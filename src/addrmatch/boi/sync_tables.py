@@ -3,7 +3,8 @@
 * ``sync_run``: one row per sync (who started it and when, its state, the
   batch count, the validation's digest...); the last row is the current sync.
 * ``sync_record``: the HR records transferred in the current sync (the
-  payload as sent; deleted when a new sync starts or the transfer restarts).
+  payload as sent, its SSN and birthdate masked once the sync is committed;
+  deleted when a new sync starts or the transfer restarts).
 * ``sync_job``: the commit jobs (foreground or background), with their
   counters, the committing process's pid and an in-process token.
 
@@ -12,10 +13,12 @@ Every function works in the caller's transaction.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
 from addrmatch.boi.db import Ctx, transaction
+from addrmatch.boi.masking import mask_payload
 
 __all__ = [
     "STATES",
@@ -238,6 +241,20 @@ def records(ctx: Ctx, sync_id: int) -> list[tuple[int, str, str, str]]:
             (sync_id,),
         )
     ]
+
+
+def mask_payloads(ctx: Ctx, sync_id: int) -> int:
+    """Once a sync is committed, its staged HR payloads keep no personal data
+    in clear: every SSN and birthdate is masked (returns the records masked)."""
+    rows = ctx.conn.execute(
+        "SELECT staff_key, payload FROM sync_record WHERE sync_id = ?", (sync_id,)
+    ).fetchall()
+    for key, payload in rows:
+        masked = json.dumps(mask_payload(json.loads(payload)), sort_keys=True, ensure_ascii=False)
+        ctx.conn.execute(
+            "UPDATE sync_record SET payload = ? WHERE sync_id = ? AND staff_key = ?", (masked, sync_id, key)
+        )
+    return len(rows)
 
 
 def record_committed(ctx: Ctx, sync_id: int, key: str, person_id: int) -> None:
