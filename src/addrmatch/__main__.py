@@ -16,6 +16,7 @@ import importlib
 import os
 import signal
 import sys
+import threading
 from types import FrameType
 
 __all__ = ["main"]
@@ -26,13 +27,31 @@ def _interrupted_while_starting(signum: int, frame: FrameType | None) -> None:
     os._exit(130)
 
 
+def _install() -> None:
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, _interrupted_while_starting)
+
+
+def _is_the_program() -> bool:
+    """True when the ``addrmatch`` script or ``python -m addrmatch`` is running
+    (not a program that merely imports this module, such as a test runner)."""
+    name = os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else ""
+    return name.lower().removesuffix(".exe").removesuffix("-script.py") in ("addrmatch", "__main__.py")
+
+
+# Installed as soon as the entry point is imported by the program itself: the
+# console script does more (its own imports, argv[0]) before it calls main().
+if _is_the_program():
+    _install()
+
+
 def main() -> int:
     """Install the start-up Ctrl-C handler, then run :func:`addrmatch.cli.main`.
 
     >>> callable(main)
     True
     """
-    signal.signal(signal.SIGINT, _interrupted_while_starting)
+    _install()
     # Loaded here, after the handler, on purpose: this import is the slow part of start-up.
     cli = importlib.import_module("addrmatch.cli")
     return int(cli.main())

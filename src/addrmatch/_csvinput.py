@@ -38,6 +38,7 @@ __all__ = [
     "CSVRows",
     "DecodedLines",
     "check_encoding",
+    "column_index",
     "missing_cell",
     "open_lines",
     "parse_delimiter",
@@ -286,22 +287,32 @@ class CSVRows:
         """The position of column ``name``; a clear error (with a suggestion)
         when it is missing or appears twice. ``option`` names the command-line
         option that gave the name, for the message."""
-        found = [i for i, h in enumerate(self.header) if h == name]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            raise CSVInputError(
-                f"column {name!r} appears {len(found)} times in the header", source=self.source
-            )
-        close = difflib.get_close_matches(name, self.header, n=1)
-        hint = f" Did you mean {close[0]!r}?" if close else ""
-        columns = ", ".join(self.header)
-        given = f" ({option})" if option else ""
-        raise CSVInputError(
-            f"no column {name!r}{given}.{hint} The header has: {columns}"
-            + (f" (read with the delimiter {_name(self.delimiter)})" if len(self.header) == 1 else ""),
-            source=self.source,
-        )
+        return column_index(self.header, name, source=self.source, option=option, delimiter=self.delimiter)
+
+
+def column_index(header: list[str], name: str, *, source: str, option: str = "", delimiter: str = ",") -> int:
+    """The position of column ``name`` in ``header``; :class:`CSVInputError`
+    (with a suggestion) when it is missing or appears twice.
+
+    >>> column_index(["id", "address"], "adress", source="x.csv")
+    Traceback (most recent call last):
+    ...
+    addrmatch._csvinput.CSVInputError: x.csv: no column 'adress'. Did you mean 'address'? The header has: id, address
+    """
+    found = [i for i, h in enumerate(header) if h == name]
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise CSVInputError(f"column {name!r} appears {len(found)} times in the header", source=source)
+    close = difflib.get_close_matches(name, header, n=1)
+    hint = f" Did you mean {close[0]!r}?" if close else ""
+    columns = ", ".join(header)
+    given = f" ({option})" if option else ""
+    raise CSVInputError(
+        f"no column {name!r}{given}.{hint} The header has: {columns}"
+        + (f" (read with the delimiter {_name(delimiter)})" if len(header) == 1 else ""),
+        source=source,
+    )
 
 
 def _name(delimiter: str) -> str:

@@ -29,6 +29,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import csv
+import importlib
+import importlib.util
 import os
 import signal
 import sqlite3
@@ -389,13 +391,95 @@ def _add_dedupe_command(sub: Any) -> None:
         default="text",
         help="format of the summary: text, json, or csv (a header and one row of the counts)",
     )
+    p.add_argument(
+        "--engine",
+        choices=("auto", "python", "duckdb"),
+        default="auto",
+        help="python: stream the rows through this process; duckdb (pip install 'addrmatch[duckdb]'): read"
+        " CSV or Parquet of any size out of core, each distinct spelling once, spread over --workers"
+        " processes, same columns; auto (default): duckdb for Parquet, for --partial and for inputs over"
+        f" {AUTO_DUCKDB_BYTES // 1_000_000} MB when DuckDB is installed, else python",
+    )
+    p.add_argument(
+        "--workers",
+        type=int,
+        metavar="N",
+        help="worker processes that read the distinct spellings (--engine duckdb; default: one per core)",
+    )
+    p.add_argument(
+        "--partial",
+        action="store_true",
+        help="join a row missing its ZIP or suffix to the one full address it fits (never when two fit),"
+        " the store's partial rule; adds the column address_tier ('partial' on such rows). Needs"
+        " --engine duckdb",
+    )
     p.set_defaults(handler=_cmd_dedupe)
+
+
+#: ``--engine auto`` picks DuckDB for inputs larger than this (when it is installed).
+AUTO_DUCKDB_BYTES = 200_000_000
+
+
+def _engine(args: argparse.Namespace, source: str) -> str:
+    """The engine a dedupe runs on (see ``--engine``)."""
+    parquet = Path(source).suffix.lower() in (".parquet", ".pq") or (
+        args.output is not None and Path(args.output).suffix.lower() in (".parquet", ".pq")
+    )
+    if args.engine == "python":
+        if parquet:
+            raise CommandError(
+                "Parquet input or output needs --engine duckdb (pip install 'addrmatch[duckdb]')"
+            )
+        if args.partial:
+            raise CommandError("--partial needs --engine duckdb (pip install 'addrmatch[duckdb]')")
+        return "python"
+    installed = (
+        importlib.util.find_spec("duckdb") is not None and importlib.util.find_spec("pyarrow") is not None
+    )
+    if args.engine == "auto":
+        big = source != "-" and os.path.isfile(source) and os.path.getsize(source) > AUTO_DUCKDB_BYTES
+        wanted = parquet or args.partial or big
+        if not wanted or args.html or args.db or source == "-" or args.output == "-" or not installed:
+            if parquet or args.partial:
+                raise CommandError(
+                    ("Parquet" if parquet else "--partial") + " needs DuckDB: pip install 'addrmatch[duckdb]'"
+                    if not installed
+                    else "--html, --db and stdin/stdout need --engine python, which reads no Parquet and has"
+                    " no --partial"
+                )
+            return "python"
+    if not installed:
+        raise CommandError("--engine duckdb needs DuckDB and pyarrow: pip install 'addrmatch[duckdb]'")
+    if source == "-" or args.output == "-":
+        raise CommandError("--engine duckdb reads and writes files, not stdin/stdout ('-')")
+    if args.html or args.db:
+        raise CommandError("--html and --db are made by --engine python")
+    return "duckdb"
 
 
 def _cmd_dedupe(args: argparse.Namespace, console: Console) -> int:
     columns = _columns(args)
     if args.top < 0:
         raise CommandError("--top must be 0 or more")
+    if args.workers is not None and args.workers < 1:
+        raise CommandError("--workers must be at least 1")
+    with _input_path(args, [args.input] if args.input else []) as paths:
+        engine = _engine(args, paths[0])
+        if engine == "duckdb":
+            shown = f"{EXAMPLE_FILE} (example data)" if args.example else paths[0]
+            with timed("dedupe on DuckDB"):
+                summary = importlib.import_module("addrmatch.dedupe_duckdb").dedupe_duckdb(
+                    paths[0],
+                    args.output,
+                    columns,
+                    encoding=args.encoding,
+                    delimiter=args.delimiter,
+                    workers=args.workers,
+                    partial=args.partial,
+                    top=args.top,
+                )
+            _print_summary(summary, args, console.out, source=shown)
+            return EXIT_OK
     details = DedupeDetails(source_column=args.source_column) if (args.html or args.db) else None
     if args.source_column and details is None:
         raise CommandError("--source-column is for the report: give --html REPORT.html (or --db OUT.db) too")

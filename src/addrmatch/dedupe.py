@@ -55,7 +55,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from addrmatch import _files
-from addrmatch._csvinput import CSVInputError, CSVRows, missing_cell, open_lines
+from addrmatch._csvinput import CSVInputError, CSVRows, column_index, missing_cell, open_lines
 from addrmatch.address import Address
 from addrmatch.errors import AddressError
 from addrmatch.key import match_key
@@ -150,14 +150,22 @@ class AddressColumns:
     def indexes(self, rows: CSVRows) -> list[int | None]:
         """Column positions in ``rows``' header (None when not used); a
         missing column is a :class:`CSVInputError` naming its option."""
+        return self.indexes_in(rows.header, source=rows.source, delimiter=rows.delimiter)
+
+    def indexes_in(self, header: list[str], *, source: str = "", delimiter: str = ",") -> list[int | None]:
+        """Column positions in ``header`` (see :meth:`indexes`).
+
+        >>> AddressColumns("address", zip="zip").indexes_in(["id", "zip", "address"])
+        [2, None, None, 1, None, None]
+        """
         names = [n for n in self.names() if n is not None]
         twice = sorted({n for n in names if names.count(n) > 1})
         if twice:
-            raise CSVInputError(
-                f"column {twice[0]!r} is named for two parts of the address", source=rows.source
-            )
+            raise CSVInputError(f"column {twice[0]!r} is named for two parts of the address", source=source)
         return [
-            None if name is None else rows.index(name, option=option)
+            None
+            if name is None
+            else column_index(header, name, source=source, option=option, delimiter=delimiter)
             for name, option in zip(self.names(), self.OPTIONS, strict=True)
         ]
 
