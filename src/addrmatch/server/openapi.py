@@ -79,14 +79,16 @@ def field_schema(spec: Field) -> dict[str, Any]:
     return out
 
 
-def _object(fields: tuple[Field, ...], *, required: bool = True, outputs: bool = False) -> dict[str, Any]:
-    inputs = [f for f in fields if outputs or not f.output_only]
-    schema: dict[str, Any] = {
-        "type": "object",
-        "properties": {f.name: field_schema(f) for f in inputs},
-        "additionalProperties": outputs,
-    }
-    needed = [f.name for f in inputs if f.required and not f.output_only] if required else []
+def _object(fields: tuple[Field, ...], *, required: bool = True) -> dict[str, Any]:
+    """An object's schema: its input fields, and its output-only fields as
+    ``readOnly`` (a result may be sent back: they are ignored)."""
+    properties = {}
+    for spec in fields:
+        properties[spec.name] = (
+            {"readOnly": True, "description": spec.description} if spec.output_only else field_schema(spec)
+        )
+    schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
+    needed = [f.name for f in fields if f.required and not f.output_only] if required else []
     if needed:
         schema["required"] = needed
     return schema
