@@ -1028,3 +1028,62 @@ def test_ctrl_c_handler_is_portable(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(SystemExit):
         entry.main()
     assert list(installed) == [signal.SIGINT]
+
+
+def test_wall_boi_commands_have_csv_beside_json(tmp_path: Path) -> None:
+    """--format csv wherever there is --format json: the staff commands too."""
+    db = tmp_path / "district.db"
+    lists = {
+        "--schools": "schoolNumber,name\n010,Blaine High\n",
+        "--genders": "code,name\nF,Female\nM,Male\n",
+        "--titles": "titleCode,titleDescription\nT1,Teacher\n",
+    }
+    args = [
+        a
+        for option, text in lists.items()
+        for a in (option, str(write(tmp_path / f"{option[2:]}.csv", text)))
+    ]
+    assert run("boi", "load-reference", str(db), *args).returncode == 0
+    hr = write(
+        tmp_path / "hr.csv",
+        "staffNumber,lastName,firstName,gender,hireDate,schoolNumber,titleCode,startDate\n"
+        "1001,Smith,Pat,F,2020-07-25,010,T1,2020-08-25\n1002,Lee,Al,M,2021-07-25,010,T1,2021-08-25\n",
+    )
+    commit = run("boi", "commit", str(db), str(hr), "--result-format", "csv")
+    assert commit.returncode == 0, commit.stderr
+    rows = list(csv.DictReader(io.StringIO(commit.stdout)))
+    assert [(r["staffNumber"], r["outcome"]) for r in rows] == [("1001", "committed"), ("1002", "committed")]
+    status = list(csv.DictReader(io.StringIO(run("boi", "status", str(db), "--format", "csv").stdout)))
+    assert status[0]["record"] == "sync" and status[0]["state"] == "committed", status
+    as_json = json.loads(run("boi", "status", str(db), "--format", "json").stdout)
+    assert status[0]["syncId"] == str(as_json["sync"]["syncId"])
+    credentials = list(
+        csv.DictReader(io.StringIO(run("boi", "credentials", str(db), "--format", "csv").stdout))
+    )
+    assert list(credentials[0]) == ["clientId", "clientSecret"] and credentials[0]["clientId"]
+
+
+def test_wall_boi_reports_have_csv_beside_json(tmp_path: Path) -> None:
+    db = tmp_path / "district.db"
+    genders = write(tmp_path / "genders.csv", "code,name\nF,Female\nM,Male\n")
+    assert run("boi", "load-reference", str(db), "--genders", str(genders)).returncode == 0
+    from addrmatch.boi import Campus
+
+    with Campus(db) as campus:
+        campus.import_legacy_staff(
+            [
+                {"staffNumber": "PENDING", "lastName": "Hurley", "firstName": "Bryan", "gender": "M"},
+                {"staffNumber": "pending", "lastName": "Bonquet", "firstName": "Alicia", "gender": "F"},
+            ]
+        )
+    as_json = json.loads(run("boi", "check", str(db), "--format", "json").stdout)
+    out = tmp_path / "check.csv"
+    assert (
+        run("boi", "check", str(db), "-o", str(out)).returncode == 1
+    )  # duplicates found; csv from the suffix
+    rows = read_csv(out)
+    entries = [e for entries in as_json["sections"].values() for e in entries]
+    assert len(rows) == len(entries) >= 2
+    assert {r["section"] for r in rows} == {key for key, found in as_json["sections"].items() if found}
+    assert {r["lastName"] for r in rows} >= {"Hurley", "Bonquet"}
+    assert os.stat(out).st_mode & 0o777 == 0o600

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import csv
 import json
 import logging
 import os
@@ -47,6 +48,7 @@ __all__ = [
     "read_json",
     "run_handler",
     "timed",
+    "write_csv",
     "write_private",
 ]
 
@@ -181,6 +183,36 @@ def dumps(data: Any, *, indent: int | None = 2) -> str:
     '{"same": true, "key": null}'
     """
     return json.dumps(data, indent=indent, ensure_ascii=False)
+
+
+def write_csv(out: TextIO, records: list[dict[str, Any]]) -> None:
+    """Records as CSV, the counterpart of ``--format json``: one column per key
+    (the JSON key names, in first-seen order), true/false for booleans, an
+    empty cell for null, JSON text for a nested value.
+
+    >>> import io
+    >>> out = io.StringIO()
+    >>> write_csv(out, [{"id": 1, "ok": True}, {"id": 2, "why": None, "tags": ["a"]}])
+    >>> out.getvalue().splitlines()
+    ['id,ok,why,tags', '1,true,,', '2,,,"[""a""]"']
+    """
+    columns: dict[str, None] = {}
+    for record in records:
+        columns.update(dict.fromkeys(record))
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(columns)
+    for record in records:
+        writer.writerow(_cell(record.get(column)) for column in columns)
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
 
 
 def write_private(path: str | os.PathLike[str], text: str) -> None:

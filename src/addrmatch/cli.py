@@ -5,16 +5,19 @@
     addrmatch normalize [TEXT ...]         canonical form per address (or per stdin line)
     addrmatch match A B                    same address or not, field by field
     addrmatch dedupe INPUT.csv --column C  address ids + the proliferation report of a file
+                 [--html R.html] [--db OUT.db] [--engine auto|python|duckdb] [--partial]
     addrmatch load DB INPUT.csv --column C load addresses into an AddressStore
     addrmatch search DB "query"            ranked near matches in a store
     addrmatch report DB                    duplicate groups already in a store
+    addrmatch completion bash|zsh|tcsh     a shell completion script
 
 Exit codes: 0 success; 1 a negative answer (``match``: different addresses;
 ``normalize``: some input was not an address); 2 an error (bad arguments,
-unreadable file, missing column, malformed CSV...). An error is one line on
-stderr, ``addrmatch: error: ...``; ``--verbose`` adds the traceback.
-Progress bars go to stderr, only on a terminal, and ``--quiet`` turns them
-off.
+unreadable file, missing column, malformed CSV...); 130 Ctrl-C. An error is
+one line on stderr, ``addrmatch: error: ...``; ``--verbose`` adds the
+traceback and logs counts and timings. Progress bars go to stderr, only on
+a terminal, and ``--quiet`` turns them off. JSON output uses camelCase keys
+and every ``--format json`` has a ``--format csv``.
 
 Each group of subcommands is a function that adds its parsers; a parser's
 ``handler(args, console) -> int`` runs it. The core's groups are in

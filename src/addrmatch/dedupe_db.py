@@ -204,8 +204,7 @@ def write_database(
 
 
 def _fill_sources(conn: sqlite3.Connection, details: DedupeDetails) -> None:
-    """The source of each row is not kept per line in :class:`DedupeDetails`
-    (only counts per group), so it is filled from the per-line record."""
+    """Each row's source (``--source-column``), from the per-line record of :class:`DedupeDetails`."""
     if details.row_sources:
         conn.executemany(
             "UPDATE dedupe_rows SET source = ? WHERE line = ?", ((s, line) for line, s in details.row_sources)

@@ -250,6 +250,7 @@ def dedupe_duckdb(
             con.execute(f"SET memory_limit = {_s(memory_limit)}")
             con.execute(f"SET temp_directory = {_s(os.path.join(work, 'spill'))}")
             con.execute("SET preserve_insertion_order = true")
+            con.execute("SET enable_progress_bar = false")  # the command line draws its own
             input_delimiter = _read_input(con, source, delimiter=delimiter, encoding=encoding)
             header = [d[0] for d in con.execute("SELECT * FROM src LIMIT 0").description]
             clash = [name for name in (*ADDED_COLUMNS, TIER_COLUMN) if name in header]

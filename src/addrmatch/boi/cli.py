@@ -35,6 +35,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import getpass
+import io
 import json
 import os
 import re
@@ -50,6 +51,7 @@ from addrmatch._cli_common import (
     Console,
     common_options,
     read_json,
+    write_csv,
     write_private,
 )
 from addrmatch._csvinput import CSVInputError, CSVRows, open_lines
@@ -226,7 +228,9 @@ def _format(args: argparse.Namespace, choices: Sequence[str]) -> str:
         return str(args.format)
     output = args.output or "-"
     suffix = Path(output).suffix.lower()
-    guessed = {".html": "html", ".htm": "html", ".json": "json", ".txt": "text"}.get(suffix, "text")
+    guessed = {".html": "html", ".htm": "html", ".json": "json", ".txt": "text", ".csv": "csv"}.get(
+        suffix, "text"
+    )
     return guessed if guessed in choices else choices[0]
 
 
@@ -234,7 +238,21 @@ def _write_report(report: Report, args: argparse.Namespace, console: Console) ->
     """Write the report where ``-o`` says (stdout by default); returns the file name written."""
     if args.limit < 1:
         raise CommandError("--limit must be at least 1")
-    text = report.render(_format(args, ("html", "text", "json")), limit=args.limit)
+    chosen = _format(args, ("html", "text", "json", "csv"))
+    if chosen == "csv":  # every entry, one row each, like json: the section, then the entry's fields
+        buffer = io.StringIO()
+        write_csv(
+            buffer,
+            [
+                {"section": key, **entry}
+                for key, entries in report.get("sections", {}).items()
+                for entry in entries
+            ]
+            or [{"section": None}],
+        )
+        text = buffer.getvalue()
+    else:
+        text = report.render(chosen, limit=args.limit)
     if args.output in (None, "-"):
         console.out.write(text)
         if not text.endswith("\n"):
@@ -415,6 +433,12 @@ def _cmd_commit(args: argparse.Namespace, console: Console) -> int:
             result = sync.commit(progress=lambda done, failed, _total: bar.update(done + failed))
     if args.result_format == "json":
         print(json.dumps(result, indent=2, ensure_ascii=False), file=console.out)
+    elif args.result_format == "csv":
+        write_csv(
+            console.out,
+            [{"syncId": result["syncId"], "outcome": "committed", **s} for s in result["successes"]]
+            + [{"syncId": result["syncId"], "outcome": "failed", **f} for f in result["failures"]],
+        )
     else:
         actions = {a: sum(1 for s in result["successes"] if s["action"] == a) for a in ("created", "updated")}
         unchanged = result["committed"] - sum(actions.values())
@@ -438,6 +462,12 @@ def _cmd_status(args: argparse.Namespace, console: Console) -> int:
     if args.format == "json":
         print(json.dumps({"sync": status, "commitJob": job}, indent=2), file=console.out)
         return EXIT_OK
+    if args.format == "csv":
+        records = [
+            {"record": name, **value} for name, value in (("sync", status), ("commitJob", job)) if value
+        ]
+        write_csv(console.out, records or [{"record": None}])
+        return EXIT_OK
     out = console.out
     if status is None:
         print("no staff synchronization yet", file=out)
@@ -460,9 +490,12 @@ def _cmd_status(args: argparse.Namespace, console: Console) -> int:
 def _cmd_credentials(args: argparse.Namespace, console: Console) -> int:
     with Campus(existing_campus(args.db)) as campus:
         cred = campus.api_credentials(new_secret=args.new_secret)
-    if args.format == "json":
+    if args.format in ("json", "csv"):
         body = {"clientId": cred["clientId"], "clientSecret": cred["clientSecret"]}
-        print(json.dumps(body, indent=2), file=console.out)
+        if args.format == "csv":
+            write_csv(console.out, [body])
+        else:
+            print(json.dumps(body, indent=2), file=console.out)
         return EXIT_OK
     out = console.out
     print(f"Client ID:     {cred['clientId']}", file=out)
@@ -496,7 +529,9 @@ def _cmd_errors(args: argparse.Namespace, console: Console) -> int:
 # the parsers
 
 
-def _report_options(p: argparse.ArgumentParser, *, formats: Sequence[str] = ("html", "text", "json")) -> None:
+def _report_options(
+    p: argparse.ArgumentParser, *, formats: Sequence[str] = ("html", "text", "json", "csv")
+) -> None:
     p.add_argument(
         "-o",
         "--output",
@@ -506,8 +541,8 @@ def _report_options(p: argparse.ArgumentParser, *, formats: Sequence[str] = ("ht
     p.add_argument(
         "--format",
         choices=tuple(formats),
-        help="html (a standalone printable page), text or json (every entry); default: from the -o suffix"
-        " (.html, .json, .txt), else text",
+        help="html (a standalone printable page), text, json (every entry) or csv (every entry, one row each,"
+        " with its section); default: from the -o suffix (.html, .json, .txt, .csv), else text",
     )
     p.add_argument(
         "--limit",
@@ -601,9 +636,9 @@ def register(sub: Any) -> None:
     _report_options(p)
     p.add_argument(
         "--result-format",
-        choices=("text", "json"),
+        choices=("text", "json", "csv"),
         default="text",
-        help="the commit result: a summary (text) or every success and failure (json)",
+        help="the commit result: a summary (text) or every success and failure (json, or csv: one row each)",
     )
     p.set_defaults(handler=campus_handler(_cmd_commit))
 
@@ -614,7 +649,9 @@ def register(sub: Any) -> None:
         description="Show the state of the last staff synchronization and of the last commit job.",
     )
     p.add_argument("db", metavar="DB", help="the Campus database file")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument(
+        "--format", choices=("text", "json", "csv"), default="text", help="csv: one row per record"
+    )
     p.set_defaults(handler=campus_handler(_cmd_status))
 
     p = commands.add_parser(
@@ -627,7 +664,12 @@ def register(sub: Any) -> None:
     )
     p.add_argument("db", metavar="DB", help="the Campus database file")
     p.add_argument("--new-secret", action="store_true", help="generate a new Client Secret")
-    p.add_argument("--format", choices=("text", "json"), default="text", help="json: clientId, clientSecret")
+    p.add_argument(
+        "--format",
+        choices=("text", "json", "csv"),
+        default="text",
+        help="json or csv: clientId, clientSecret",
+    )
     p.set_defaults(handler=campus_handler(_cmd_credentials))
 
     p = commands.add_parser(
