@@ -250,7 +250,10 @@ def test_commit_the_validated_sync_with_a_failure(db: Path, tmp_path: Path) -> N
         ),
         encoding="utf-8",
     )
-    assert run("boi", "validate", str(db), str(hr), "-o", str(tmp_path / "r.json")).returncode == 0
+    validated = run("boi", "validate", str(db), str(hr), "-o", str(tmp_path / "r.json"))
+    # the report already holds a conflict that will fail at commit: a negative answer (issue 15 item 5)
+    assert validated.returncode == 1, validated.stderr
+    assert "1 HR staff will fail at commit" in validated.stderr
     assert json.loads((tmp_path / "r.json").read_text(encoding="utf-8"))["summary"]["conflicts"] == 1
     result = run("boi", "commit", str(db), "--result-format", "json")
     assert result.returncode == 1  # a staff member failed

@@ -43,7 +43,12 @@ PROBE = """
     var id = decodeURIComponent(a.getAttribute("href").slice(1));
     links.push([a.getAttribute("href"), a.textContent, document.getElementById(id) !== null]);
   });
+  var marked = {};
+  document.querySelectorAll("section[id]").forEach(function (s) {
+    marked[s.id] = s.querySelectorAll("td.diff").length;
+  });
   var result = {
+    marked: marked,
     clientWidth: width,
     scrollWidth: document.documentElement.scrollWidth,
     wide: wide,
@@ -225,6 +230,22 @@ def test_validation_report_fits_and_its_links_resolve(tmp_path: Path) -> None:
     for count in (summary["demographicDifferences"], summary["addressDifferences"], summary["conflicts"]):
         assert re.search(rf"\b{count:,}\b", text), count
     assert "Renamed3" in text  # a differing value is on the page
+    # The summary counts are the table of contents: each section one click away, and each link lands.
+    contents = {label.split(":")[0]: ok for href, label, ok in seen["links"] if href != "#summary"}
+    for line in (
+        "Demographic differences",
+        "District Employment differences",
+        "District Assignment differences",
+        "Address differences",
+        "HR staff NOT in Campus",
+        "Campus staff with duplicate staff numbers",
+        "Campus staff with no staff number",
+        "HR staff whose staff number is duplicated in Campus",
+    ):
+        assert contents.get(line) is True, (line, contents)  # fmt: skip
+    # The staff member's name on the rows of the employment, assignment and address sections.
+    assert re.search(r"^HR\t00001\tName1, Pat\t2020-07-25", text, re.M), "no name on an employment row"
+    assert seen["marked"]["employment-differences"] > 0 and seen["marked"]["address-differences"] > 0
 
 
 def test_check_campus_data_report_fits_and_its_links_resolve(tmp_path: Path) -> None:

@@ -328,7 +328,9 @@ def assert_standalone_page(html: str) -> _Page:
     assert page.errors == [] and page.stack == []
     assert page.seen[:1] == ["html"] and {"head", "title", "style", "body", "meta"} <= set(page.seen)
     assert not {"script", "link", "img", "iframe", "object"} & set(page.seen)
-    assert not [a for a in page.attrs if a[0] in ("src", "href")]
+    assert not [a for a in page.attrs if a[0] == "src"]
+    # links stay on the page (the table of contents): nothing external
+    assert not [a for a in page.attrs if a[0] == "href" and not str(a[1]).startswith("#")]
     assert "url(" not in html and "@import" not in html and "http" not in html
     assert "@media print" in html  # printable
     return page
@@ -447,3 +449,48 @@ def test_birthdate_appears_only_as_its_year(campus: Campus) -> None:
             for clear in ("1991-12-08", "1991-03-04", "1978-12-22", "1988-07-02", "12-08", "07-02"):
                 assert clear not in form
     assert "1991-**-**" in report.to_text() and "1988-**-**" in check.to_html()
+
+
+def _rows_of(html: str, anchor: str) -> list[list[tuple[str, bool]]]:
+    """The body rows of a section's table: (cell text, highlighted) per cell."""
+    section = html[html.index(f'<section id="{anchor}">') :]
+    section = section[: section.index("</section>")]
+    rows = []
+    for row in re.findall(r"<tr>(.*?)</tr>", section, re.S):
+        cells = re.findall(r'<td( class="diff")?>(.*?)</td>', row, re.S)
+        if cells:  # not the header row
+            rows.append([(text, bool(mark)) for mark, text in cells])
+    return rows
+
+
+def test_html_report_for_people_names_differences_and_contents(report: Report) -> None:
+    """Issue 15 item 5: every section highlights what differs, names the staff
+    member on every row, and the summary counts link to their sections."""
+    html = report.to_html()
+    # employment: Name after Staff Number on both rows; only the differing hire date is marked
+    employment = _rows_of(html, "employment-differences")
+    assert employment[0][:4] == [("Campus", False), ("FFF666", False), ("Franklin, Frank F", False),
+                                 ("2020-12-08", True)]  # fmt: skip
+    assert employment[1][:4] == [("HR", False), ("FFF666", False), ("Franklin, Frank F", False),
+                                 ("2020-07-25", True)]  # fmt: skip
+    # assignment: title and dates differ, the school does not
+    assignment = _rows_of(html, "assignment-differences")
+    campus_row = dict(zip(["system", "number", "name", "title", "school", "start", "end"], assignment[0]))
+    assert campus_row["name"] == ("Franklin, Frank F", False)
+    assert campus_row["title"] == ("035E4EAB", True) and campus_row["school"] == ("106", False)
+    assert campus_row["start"] == ("2023-01-13", True) and campus_row["end"] == ("2023-01-13", True)
+    # addresses to add: each staff member's name beside the number
+    added = _rows_of(html, "addresses-to-add")
+    assert {row[1][0] for row in added} == {"Franklin, Frank F", "Evans, Eve"}
+    # the summary is the table of contents: each count links to its section, and the target exists
+    links = dict(re.findall(r'<a href="#([\w-]+)">([^<]+)</a>', html))
+    assert links["employment-differences"] == "District Employment differences: 1"
+    assert links["duplicate-staff-numbers"] == "Campus staff with duplicate staff numbers: 12"
+    assert links["staff-to-add"] == "HR staff NOT in Campus: 0"
+    for anchor in links:
+        assert f'id="{anchor}"' in html, anchor
+    # the text rendering keeps the specification's columns (no Name column)
+    assert "Franklin, Frank F" not in report.to_text()
+    # the data form carries the names
+    entry = report["sections"]["employmentDifferences"][0]
+    assert (entry["campusName"], entry["hrName"]) == ("Franklin, Frank F", "Franklin, Frank F")

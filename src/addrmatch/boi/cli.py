@@ -11,8 +11,9 @@
 Same conventions as the other commands: an error is one line on stderr
 (``addrmatch: error: ...``), exit code 2, ``--verbose`` adds the traceback;
 exit code 1 is a negative answer (``check``: the Campus data has duplicate or
-missing staff numbers; ``validate``/``commit``: some HR records were
-rejected or failed). Reports are written to a temporary file renamed into
+missing staff numbers; ``validate``: some HR records were rejected, or the
+report already holds conflicts that will fail at commit; ``commit``: some
+HR records were rejected or staff failed). Reports are written to a temporary file renamed into
 place, so a failed run leaves no half-written file.
 
 HR files: JSON (a list of staff objects in the specification's camelCase
@@ -405,7 +406,13 @@ def _cmd_validate(args: argparse.Namespace, console: Console) -> int:
         print(f"{line}; wrote {written}", file=console.out)
     else:
         console.note(line)
-    return EXIT_NO if rejected else EXIT_OK
+    conflicts = report["summary"]["conflicts"]
+    if conflicts:
+        console.warn(
+            f"{conflicts:,} HR staff will fail at commit: their staff number is duplicated in Campus "
+            "(make the Campus staff numbers unique, then validate again)"
+        )
+    return EXIT_NO if rejected or conflicts else EXIT_OK
 
 
 def _cmd_commit(args: argparse.Namespace, console: Console) -> int:
@@ -616,7 +623,8 @@ def register(sub: Any) -> None:
         description="Start a staff synchronization (restarting one in progress), transfer the HR file,"
         " end the transfer and validate: write the validation report (demographic, employment, assignment"
         " and address differences, staff to add, duplicate and missing staff numbers). Nothing in Campus"
-        " changes. Exit 1 when some HR records were rejected (listed on stderr and in the error log).",
+        " changes. Exit 1 when some HR records were rejected (listed on stderr and in the error log) or the"
+        " report holds conflicts that will fail at commit (HR staff whose number is duplicated in Campus).",
     )
     p.add_argument("db", metavar="DB", help="the Campus database file")
     _hr_options(p, required=True)

@@ -20,7 +20,7 @@ from addrmatch.boi.report_layout import (
     cell,
     generated_on,
     sections_of,
-    summary_lines,
+    summary_links,
     sync_line,
 )
 
@@ -63,8 +63,11 @@ def to_html(report: Mapping[str, Any], *, limit: int = DEFAULT_LIMIT) -> str:
     )
     out.append('<section id="summary">')
     out.append(f"<h2>{e(summary_title)}</h2>")
-    for label, count in summary_lines(report):
-        out.append(f"<p><strong>{e(label)}: {count:,}</strong></p>")
+    for label, count, anchor in summary_links(report):
+        line = f"{e(label)}: {count:,}"
+        if anchor is not None:  # the summary counts are the table of contents
+            line = f'<a href="#{e(anchor)}">{line}</a>'
+        out.append(f"<p><strong>{line}</strong></p>")
         if label == "Demographic differences":
             out.append(_field_table_html(report))
     out.append("</section>")
@@ -97,16 +100,17 @@ def _field_table_html(report: Mapping[str, Any]) -> str:
 
 def _section_html(section: Section, entries: Sequence[Mapping[str, Any]], limit: int) -> str:
     e = html.escape
-    anchor = "".join("-" + c.lower() if c.isupper() else c for c in section.key)
-    parts = [f'<section id="{e(anchor)}">', f"<h3>{e(section.title(len(entries)))}</h3>"]
+    headers = section.html_headers()
+    parts = [f'<section id="{e(section.anchor)}">', f"<h3>{e(section.title(len(entries)))}</h3>"]
     parts.append(f'<p class="note">{e(section.note)}</p>')
+    top = '<p class="top"><a href="#summary">Back to the summary</a></p>'
     if not entries:
         parts.append('<p class="none">None.</p>')
-        parts.append("</section>")
+        parts += [top, "</section>"]
         return "\n".join(parts)
-    width = len(section.headers)
+    width = len(headers)
     parts.append("<table>")
-    parts.append("<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h, _ in section.headers) + "</tr></thead>")
+    parts.append("<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h, _ in headers) + "</tr></thead>")
     parts.append("<tbody>")
     entry_rows = blocks(section, entries[:limit])
     for i, rows in enumerate(entry_rows):
@@ -116,7 +120,7 @@ def _section_html(section: Section, entries: Sequence[Mapping[str, Any]], limit:
                 continue
             diff = row.get("_diff", set())
             cells = []
-            for _, key in section.headers:
+            for _, key in headers:
                 cls = ' class="diff"' if key in diff else ""
                 cells.append(f"<td{cls}>{e(cell(row, key))}</td>")
             parts.append("<tr>" + "".join(cells) + "</tr>")
@@ -129,5 +133,5 @@ def _section_html(section: Section, entries: Sequence[Mapping[str, Any]], limit:
             f'<p class="more">Showing the first {limit:,} of {len(entries):,} entries; '
             "the data form (JSON) has them all.</p>"
         )
-    parts.append("</section>")
+    parts += [top, "</section>"]
     return "\n".join(parts)

@@ -33,6 +33,7 @@ __all__ = [
     "generated_on",
     "sections_of",
     "summary_lines",
+    "summary_links",
     "sync_line",
 ]
 
@@ -88,6 +89,26 @@ class Section:
     note: str
     headers: tuple[tuple[str, str], ...]
     rows: Callable[[Mapping[str, Any]], list[list[dict[str, Any]]]]
+    #: The summary line that counts this section's entries (its link in the table of contents).
+    summary_key: str | None = None
+    #: The HTML page adds a Name column after Staff Number (the text keeps the specification's columns).
+    named: bool = False
+
+    @property
+    def anchor(self) -> str:
+        """The section's id in the HTML page (``employment-differences``)."""
+        return "".join("-" + c.lower() if c.isupper() else c for c in self.key)
+
+    def html_headers(self) -> tuple[tuple[str, str], ...]:
+        """The columns of the HTML table: the headers, with Name after Staff Number when ``named``."""
+        if not self.named:
+            return self.headers
+        out: list[tuple[str, str]] = []
+        for header in self.headers:
+            out.append(header)
+            if header[1] == "staffNumber":
+                out.append(("Name", "name"))
+        return tuple(out)
 
 
 _REPLACED = "** Campus System data will be replaced with the HR System data **"
@@ -116,21 +137,46 @@ def _demographic_rows(entry: Mapping[str, Any]) -> list[list[dict[str, Any]]]:
 def _side_rows(
     entry: Mapping[str, Any], system: str, items: Sequence[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
-    base = {"system": system, "staffNumber": entry.get(f"{system.lower()}StaffNumber", entry["staffNumber"])}
+    base = {
+        "system": system,
+        "staffNumber": entry.get(f"{system.lower()}StaffNumber", entry["staffNumber"]),
+        "name": entry.get(f"{system.lower()}Name"),
+    }
     if not items:
         return [base]
     return [{**base, **item} for item in items]
 
 
+def _paired(
+    entry: Mapping[str, Any], campus_items: Sequence[Mapping[str, Any]], hr_items: Sequence[Mapping[str, Any]]
+) -> list[list[dict[str, Any]]]:
+    """The Campus rows and the HR rows of a difference, each cell that differs
+    from the row in the same place on the other side (both sides sorted)
+    marked in ``_diff``; a row with no counterpart differs in every cell it has."""
+    campus = _side_rows(entry, "Campus", campus_items)
+    hr = _side_rows(entry, "HR", hr_items)
+    number_differs = {"staffNumber"} if campus[0]["staffNumber"] != hr[0]["staffNumber"] else set()
+    for row in (*campus, *hr):
+        row["_diff"] = set(number_differs)
+    for i in range(max(len(campus_items), len(hr_items))):
+        mine = campus_items[i] if i < len(campus_items) else {}
+        theirs = hr_items[i] if i < len(hr_items) else {}
+        differing = {k for k in {*mine, *theirs} if mine.get(k) != theirs.get(k)}
+        if i < len(campus_items):
+            campus[i]["_diff"] |= differing
+        if i < len(hr_items):
+            hr[i]["_diff"] |= differing
+    return [campus, hr]
+
+
 def _pair_rows(entry: Mapping[str, Any]) -> list[list[dict[str, Any]]]:
-    return [_side_rows(entry, "Campus", entry["campus"]), _side_rows(entry, "HR", entry["hr"])]
+    return _paired(entry, entry["campus"], entry["hr"])
 
 
 def _address_pair_rows(entry: Mapping[str, Any]) -> list[list[dict[str, Any]]]:
-    out = []
-    for system in ("Campus", "HR"):
-        items = [_address_cells(a) for a in entry[system.lower()]]
-        out.append(_side_rows(entry, system, items))
+    out = _paired(
+        entry, [_address_cells(a) for a in entry["campus"]], [_address_cells(a) for a in entry["hr"]]
+    )
     if entry.get("note"):
         out.append([{"system": "", "staffNumber": "", "_note": entry["note"]}])
     return out
@@ -144,7 +190,9 @@ def _address_cells(address: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _address_add_rows(entry: Mapping[str, Any]) -> list[list[dict[str, Any]]]:
-    return [[{**_address_cells(entry["address"]), "staffNumber": ", ".join(entry["staffNumbers"])}]]
+    cells = {**_address_cells(entry["address"]), "staffNumber": ", ".join(entry["staffNumbers"])}
+    cells["name"] = "; ".join(entry.get("names") or ())
+    return [[cells]]
 
 
 def _single(entry: Mapping[str, Any]) -> list[list[dict[str, Any]]]:
@@ -169,6 +217,7 @@ SECTIONS: dict[str, Section] = {
             _REPLACED,
             STAFF_HEADERS + _DEMOGRAPHIC_EXTRA,
             _demographic_rows,
+            summary_key="demographicDifferences",
         ),
         Section(
             "employmentDifferences",
@@ -176,6 +225,8 @@ SECTIONS: dict[str, Section] = {
             _REPLACED,
             EMPLOYMENT_HEADERS,
             _pair_rows,
+            summary_key="employmentDifferences",
+            named=True,
         ),
         Section(
             "assignmentDifferences",
@@ -183,6 +234,8 @@ SECTIONS: dict[str, Section] = {
             _REPLACED,
             ASSIGNMENT_HEADERS,
             _pair_rows,
+            summary_key="assignmentDifferences",
+            named=True,
         ),
         Section(
             "addressDifferences",
@@ -190,6 +243,8 @@ SECTIONS: dict[str, Section] = {
             _REPLACED,
             _SYSTEM_ADDRESS,
             _address_pair_rows,
+            summary_key="addressDifferences",
+            named=True,
         ),
         Section(
             "addressesToAdd",
@@ -197,6 +252,8 @@ SECTIONS: dict[str, Section] = {
             _ADDED,
             ADDRESS_HEADERS,
             _address_add_rows,
+            summary_key="addressesToAdd",
+            named=True,
         ),
         Section(
             "staffToAdd",
@@ -204,6 +261,7 @@ SECTIONS: dict[str, Section] = {
             _ADDED,
             STAFF_HEADERS,
             _single,
+            summary_key="hrStaffNotInCampus",
         ),
         Section(
             "conflicts",
@@ -214,6 +272,7 @@ SECTIONS: dict[str, Section] = {
             "** These staff members will fail at commit until the Campus Staff Numbers are unique **",
             STAFF_HEADERS,
             _conflict_rows,
+            summary_key="conflicts",
         ),
         Section(
             "campusStaffNotInHr",
@@ -221,6 +280,7 @@ SECTIONS: dict[str, Section] = {
             "** Campus System data will be left as it is **",
             STAFF_HEADERS,
             _single,
+            summary_key="campusStaffNotInHr",
         ),
         Section(
             "duplicateStaffNumbers",
@@ -228,6 +288,7 @@ SECTIONS: dict[str, Section] = {
             "** Staff Numbers must be unique **",
             STAFF_HEADERS,
             _single,
+            summary_key="duplicateStaffNumbers",
         ),
         Section(
             "missingStaffNumbers",
@@ -235,6 +296,7 @@ SECTIONS: dict[str, Section] = {
             "** Staff without a Staff Number cannot be synchronized **",
             STAFF_HEADERS,
             _single,
+            summary_key="missingStaffNumbers",
         ),
     )
 }
@@ -295,6 +357,26 @@ def summary_lines(report: Mapping[str, Any]) -> list[tuple[str, int]]:
     lines = _VALIDATION_LINES if report.get("kind") == "validation" else _CHECK_LINES
     summary = report.get("summary", {})
     return [(label, int(summary[key])) for label, key in lines if key in summary]
+
+
+def summary_links(report: Mapping[str, Any]) -> list[tuple[str, int, str | None]]:
+    """(label, count, anchor) of the summary: ``anchor`` is the id of the
+    section listing those entries (None when no section does), so the summary
+    counts are the page's table of contents."""
+    anchors = {
+        section.summary_key: section.anchor
+        for section, _ in sections_of(report)
+        if section.summary_key is not None
+    }
+    lines = _VALIDATION_LINES if report.get("kind") == "validation" else _CHECK_LINES
+    return [
+        (label, count, anchors.get(key))
+        for (label, count), (_, key) in zip(
+            summary_lines(report),
+            [line for line in lines if line[1] in report.get("summary", {})],
+            strict=True,
+        )
+    ]
 
 
 def sections_of(report: Mapping[str, Any]) -> list[tuple[Section, list[Mapping[str, Any]]]]:

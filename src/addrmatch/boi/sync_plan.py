@@ -40,6 +40,7 @@ __all__ = [
     "check_record",
     "digest",
     "hr_locations",
+    "person_name",
     "snapshot",
     "stored_payload",
 ]
@@ -279,9 +280,14 @@ class Planner:
         if key in to_add:
             if hr.number not in to_add[key]["staffNumbers"]:
                 to_add[key]["staffNumbers"].append(hr.number)
+                to_add[key]["names"].append(person_name(hr.data))
             return
         if self._find(mapping) is None:
-            to_add[key] = {"staffNumbers": [hr.number], "address": _address_view(address)}
+            to_add[key] = {
+                "staffNumbers": [hr.number],
+                "names": [person_name(hr.data)],
+                "address": _address_view(address),
+            }
 
     def _compare(
         self,
@@ -299,6 +305,8 @@ class Planner:
         item = PlanItem(hr, "update", person_id=person_id)
         changes = item.changes
         report = self.with_report
+        # the staff member's name on every row of the report (Campus's and HR's, as each system has it)
+        names_of = {"campusName": person_name(campus), "hrName": person_name(data)} if report else {}
         # demographics
         labels = []
         if hr.number != campus["staffNumber"]:
@@ -341,6 +349,7 @@ class Planner:
                         "staffNumber": hr.number,
                         "campusStaffNumber": campus["staffNumber"],
                         "personId": person_id,
+                        **names_of,
                         "campus": [{"hireDate": h, "terminationDate": t} for h, t in campus_jobs],
                         "hr": [{"hireDate": h, "terminationDate": t} for h, t in hr_jobs],
                     }
@@ -368,6 +377,7 @@ class Planner:
                         "staffNumber": hr.number,
                         "campusStaffNumber": campus["staffNumber"],
                         "personId": person_id,
+                        **names_of,
                         "campus": [_position_view(p) for p in campus_positions],
                         "hr": [_position_view(p) for p in hr_positions],
                     }
@@ -392,6 +402,7 @@ class Planner:
                             "staffNumber": hr.number,
                             "campusStaffNumber": campus["staffNumber"],
                             "personId": person_id,
+                            **names_of,
                             "campus": [
                                 _address_view(loc.address) for loc in (info.locations if info else ())
                             ],
@@ -416,6 +427,17 @@ class Planner:
                 return True
             remaining.remove(match)
         return bool(remaining)
+
+
+def person_name(values: Mapping[str, Any]) -> str:
+    """A staff member's name as the report shows it beside a staff number: ``Last, First Middle``.
+
+    >>> person_name({"lastName": "Franklin", "firstName": "Frank", "middleName": "F"}), person_name({})
+    ('Franklin, Frank F', '')
+    """
+    last = values.get("lastName") or ""
+    given = " ".join(str(values[k]) for k in ("firstName", "middleName") if values.get(k))
+    return f"{last}, {given}" if last and given else str(last or given)
 
 
 def _sort_key(row: Sequence[Any]) -> tuple[Any, ...]:
