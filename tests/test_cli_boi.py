@@ -316,3 +316,20 @@ def test_the_error_log_exports(tmp_path: Path, suffix: str) -> None:
     else:
         assert data.decode().splitlines()[0] == "Error Date,Action,Path,Error Message,Payload"
     assert b"123-45-6789" not in data
+
+
+def test_demo_builds_the_same_files_and_never_overwrites(tmp_path: Path) -> None:
+    """Issue 15 item 6: one command gives a Campus database and an HR file to try, seeded."""
+    first = run("boi", "demo", str(tmp_path / "a.db"))
+    assert first.returncode == 0, first.stderr
+    assert "473 Campus staff" in first.stdout and "469 HR staff, 257 of them in Campus" in first.stdout
+    assert run("boi", "demo", str(tmp_path / "b.db"), "--hr", str(tmp_path / "b.csv")).returncode == 0
+    assert (tmp_path / "a-hr.csv").read_bytes() == (tmp_path / "b.csv").read_bytes()
+    assert os.stat(tmp_path / "a-hr.csv").st_mode & 0o077 == 0  # names and addresses: owner only
+    before = (tmp_path / "a.db").read_bytes()
+    assert_clean_error(run("boi", "demo", str(tmp_path / "a.db")), "exists")
+    assert (tmp_path / "a.db").read_bytes() == before
+    check = run("boi", "check", str(tmp_path / "a.db"), "--format", "json")
+    assert check.returncode == 1  # the demo's PENDING/pending and the staff member without a number
+    summary = json.loads(check.stdout)["summary"]
+    assert (summary["duplicateStaffNumbers"], summary["missingStaffNumbers"]) == (2, 1)

@@ -475,7 +475,13 @@ def test_html_report_for_people_names_differences_and_contents(report: Report) -
                                  ("2020-07-25", True)]  # fmt: skip
     # assignment: title and dates differ, the school does not
     assignment = _rows_of(html, "assignment-differences")
-    campus_row = dict(zip(["system", "number", "name", "title", "school", "start", "end"], assignment[0]))
+    campus_row = dict(
+        zip(
+            ["system", "number", "name", "title", "school", "start", "end", "code"],
+            assignment[0],
+            strict=True,
+        )
+    )
     assert campus_row["name"] == ("Franklin, Frank F", False)
     assert campus_row["title"] == ("035E4EAB", True) and campus_row["school"] == ("106", False)
     assert campus_row["start"] == ("2023-01-13", True) and campus_row["end"] == ("2023-01-13", True)

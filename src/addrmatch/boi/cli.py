@@ -7,6 +7,7 @@
     addrmatch boi validate DB HR.json|HR.csv [-o report.html] [--format ...] [--started-by NAME]
     addrmatch boi commit DB [HR.json|HR.csv] [-o report.html] [--format text|json]
     addrmatch boi status DB [--format text|json]
+    addrmatch boi demo DB [--hr HR.csv]
 
 Same conventions as the other commands: an error is one line on stderr
 (``addrmatch: error: ...``), exit code 2, ``--verbose`` adds the traceback;
@@ -59,6 +60,7 @@ from addrmatch._csvinput import CSVInputError, CSVRows, open_lines
 from addrmatch._files import remove_database
 from addrmatch.boi.campus import Campus
 from addrmatch.boi.db import transaction
+from addrmatch.boi.demo import DEMO_SEED, build_demo
 from addrmatch.boi.errors import BOIError
 from addrmatch.boi.report import Report
 from addrmatch.boi.schema import STAFF_DEMOGRAPHICS
@@ -518,6 +520,25 @@ def _cmd_credentials(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _cmd_demo(args: argparse.Namespace, console: Console) -> int:
+    db = str(args.db)
+    if os.path.exists(db):
+        raise CommandError(f"{db!r} exists: the demo writes a new Campus database (give another name)")
+    hr = args.hr or str(Path(db).with_name(Path(db).stem + "-hr.csv"))
+    try:
+        counts = build_demo(db, hr, seed=args.seed)
+    except BaseException:
+        remove_database(db)
+        raise
+    print(
+        f"addrmatch boi demo: wrote {db} ({counts['campusStaff']:,} Campus staff, the reference lists) and "
+        f"{hr} ({counts['hrStaff']:,} HR staff, {counts['matched']:,} of them in Campus); next: "
+        f"addrmatch boi check {db} -o check.html",
+        file=console.out,
+    )
+    return EXIT_OK
+
+
 def _cmd_errors(args: argparse.Namespace, console: Console) -> int:
     with Campus(existing_campus(args.db)) as campus:
         if args.output in (None, "-"):
@@ -679,6 +700,21 @@ def register(sub: Any) -> None:
         help="json or csv: clientId, clientSecret",
     )
     p.set_defaults(handler=campus_handler(_cmd_credentials))
+
+    p = commands.add_parser(
+        "demo",
+        parents=[common],
+        help="build a demo Campus database and HR file from the shipped example staff data",
+        description="Write a new Campus database DB (reference lists, legacy staff with employments, positions"
+        " and addresses, two staff sharing a number and one without) and an HR file (CSV) of the same"
+        " district's staff as the HR system has them, with differences to synchronize; both from the example"
+        " staff data shipped with addrmatch, seeded: the same files every time. Then try check, validate,"
+        " commit on them.",
+    )
+    p.add_argument("db", metavar="DB", help="the Campus database file to create (must not exist)")
+    p.add_argument("--hr", metavar="FILE.csv", help="the HR file to write (default: DB's name + '-hr.csv')")
+    p.add_argument("--seed", type=int, default=DEMO_SEED, help=f"the generator's seed ({DEMO_SEED})")
+    p.set_defaults(handler=campus_handler(_cmd_demo))
 
     p = commands.add_parser(
         "errors",
