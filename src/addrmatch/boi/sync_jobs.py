@@ -11,9 +11,11 @@ its sync with it.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from addrmatch.boi import sync_tables
 from addrmatch.boi.db import Ctx
@@ -42,14 +44,47 @@ def active(token: str) -> bool:
         return token in _ACTIVE
 
 
+#: Windows: ``os.kill(pid, 0)`` there is not a probe but sends CTRL_C_EVENT
+#: (signal 0) to the process's console group, so processes are asked through
+#: the Win32 API instead (:func:`_windows_pid_alive`).
+_WINDOWS = os.name == "nt"
+_STILL_ACTIVE = 259
+_ERROR_ACCESS_DENIED = 5
+_PROCESS_QUERY_LIMITED_INFORMATION = 0x1000
+
+
+def _windows_pid_alive(pid: int, kernel32: Any = None) -> bool:
+    """Windows: OpenProcess + GetExitCodeProcess (STILL_ACTIVE); a process we
+    may not open (access denied) exists. ``kernel32``: the DLL (tests give a stand-in)."""
+    if kernel32 is None:  # pragma: no cover - Windows only (ctypes.WinDLL exists nowhere else)
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined]
+    handle = kernel32.OpenProcess(_PROCESS_QUERY_LIMITED_INFORMATION, False, pid)
+    if not handle:
+        return bool(kernel32.GetLastError() == _ERROR_ACCESS_DENIED)
+    try:
+        code = ctypes.c_ulong(0)
+        if not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
+            return True  # cannot tell: never call a running commit interrupted on a guess
+        return code.value == _STILL_ACTIVE
+    finally:
+        kernel32.CloseHandle(handle)
+
+
 def pid_alive(pid: int) -> bool:
     """True when a process with this pid runs (a zombie counts as dead).
+
+    POSIX: ``os.kill(pid, 0)``, then ``/proc/PID/stat`` for a zombie where
+    ``/proc`` exists. Windows: the Win32 API (never ``os.kill``: see
+    :data:`_WINDOWS`). Where neither can answer, the process counts as alive
+    (a running commit is never declared interrupted on a guess).
 
     >>> pid_alive(os.getpid())
     True
     """
+    if _WINDOWS:
+        return _windows_pid_alive(pid)
     kill = getattr(os, "kill", None)
-    if kill is None:  # pragma: no cover - every supported platform has os.kill
+    if kill is None:
         return True
     try:
         kill(pid, 0)
