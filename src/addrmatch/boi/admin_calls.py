@@ -11,11 +11,12 @@ import time
 from collections.abc import Iterable, Mapping
 from typing import Any, TextIO
 
-from addrmatch.boi import credentials, errorlog, errorlog_export, notifications, preferences
+from addrmatch.boi import credentials, errorlog, errorlog_export, logins, notifications, preferences
 from addrmatch.boi.db import Ctx
 from addrmatch.boi.errors import ValidationError
 from addrmatch.boi.rules import Rule
 from addrmatch.boi.session import Session
+from addrmatch.boi.tool_rights import normalize_right
 
 __all__ = ["AdminCalls"]
 
@@ -73,14 +74,93 @@ class AdminCalls:
 
         return self._session.run(run, write=False)
 
-    def add_user(self, username: str, name: str, rights: Iterable[str] = ()) -> int:
-        """Add a district user with tool rights (e.g. "District Employment"); returns the user id.
+    def add_user(
+        self, username: str, name: str, rights: Iterable[str] = (), *, password: str | None = None
+    ) -> int:
+        """Add a district user with tool rights (e.g. "District Employment",
+        "Business Office Preferences:RW": :mod:`addrmatch.boi.tool_rights`) and,
+        to log in to the Business Office screens, a password (kept as a slow
+        salted hash); returns the user id. One transaction.
 
         >>> from addrmatch.boi import Campus
         >>> c = Campus(); c.add_user("mpostma", "Postma, Madison", ["District Employment"])
         1
         """
-        return self._session.run(lambda c: notifications.add_user(c.conn, username, name, list(rights)))
+        self._logins()
+
+        def run(ctx: Ctx) -> int:
+            user_id = notifications.add_user(ctx.conn, username, name, [normalize_right(r) for r in rights])
+            if password is not None:
+                logins.set_password(ctx, user_id, password)
+            return user_id
+
+        return self._session.run(run)
+
+    def set_user_password(self, username: str, password: str) -> None:
+        """Give a district user a new password: clears a lock and ends the user's sessions.
+
+        >>> from addrmatch.boi import Campus
+        >>> c = Campus(); _ = c.add_user("mpostma", "Postma, Madison"); c.set_user_password("mpostma", "short")
+        Traceback (most recent call last):
+        ...
+        addrmatch.boi.errors.ValidationError: password: at least 10 characters (and at most 1,000)
+        """
+        self._logins()
+        self._session.run(
+            lambda c: logins.set_password(c, notifications.user_id(c.conn, username, "username"), password)
+        )
+
+    # -- the Business Office screens' logins -------------------------------------------------
+
+    def _logins(self) -> None:
+        if not getattr(self, "_logins_ready", False):
+            with self._session.lock:
+                logins.ensure_schema(self._session.conn)
+            self._logins_ready = True
+
+    def log_in(self, username: str, password: str, *, now: float | None = None) -> dict[str, Any]:
+        """A district user's login: ``{"session", "csrf", "userId"}`` or
+        :class:`~addrmatch.boi.logins.LoginError` (wrong name or password; or
+        the account is locked after repeated failures, which count also when refused).
+
+        >>> from addrmatch.boi import Campus
+        >>> c = Campus(); _ = c.add_user("mpostma", "Postma, Madison", password="correct horse")
+        >>> sorted(c.log_in("mpostma", "correct horse"))
+        ['csrf', 'session', 'userId']
+        >>> c.log_in("mpostma", "wrong")
+        Traceback (most recent call last):
+        ...
+        addrmatch.boi.logins.LoginError: login: wrong user name or password
+        """
+        self._logins()
+        moment = time.time() if now is None else now
+        result = self._session.run(lambda c: logins.log_in(c, username, password, moment))
+        if isinstance(result, logins.LoginError):
+            raise result
+        return result
+
+    def session_user(self, session: str, *, now: float | None = None) -> dict[str, Any] | None:
+        """The user of a live session (``userId``, ``username``, ``name``,
+        ``rights``, ``csrf``), or None (unknown, idle 30 minutes, or 12 hours old)."""
+        self._logins()
+        moment = time.time() if now is None else now
+        return self._session.run(lambda c: logins.session_user(c, session, moment))
+
+    def log_out(self, session: str) -> None:
+        """End a session (logout)."""
+        self._logins()
+        self._session.run(lambda c: logins.end_session(c, session))
+
+    def notification_recipients(self) -> list[dict[str, Any]]:
+        """The district users who may receive notifications (tool rights to
+        District Employment and/or District Assignments), as :meth:`users`.
+
+        >>> from addrmatch.boi import Campus
+        >>> c = Campus(); _ = c.add_user("a", "A", ["District Employment"]); _ = c.add_user("b", "B")
+        >>> [u["username"] for u in c.notification_recipients()]
+        ['a']
+        """
+        return self._session.run(lambda c: notifications.recipients(c.conn), write=False)
 
     def users(self) -> list[dict[str, Any]]:
         """The district users with their tool rights.
@@ -245,6 +325,20 @@ class AdminCalls:
             }
 
         return self._session.run(run)
+
+    def api_client(self) -> dict[str, Any] | None:
+        """The HR system's OAuth2 client as the credentials screen shows it
+        (``clientId``, ``name``, ``createdAt``, ``rotatedAt``), never its
+        secret; None before the credentials exist (this call creates none).
+
+        >>> from addrmatch.boi import Campus
+        >>> c = Campus(); c.api_client() is None, c.api_client() is None
+        (True, True)
+        >>> c.api_client() if c.api_credentials() else None  # doctest: +ELLIPSIS
+        {'clientId': '...', 'name': 'Business Office Administration', 'secretVersion': 1, ...}
+        """
+        self._credentials()
+        return self._session.run(credentials.client, write=False)
 
     def issue_token(
         self, client_id: str, client_secret: str, *, now: float | None = None, lifetime: int | None = None

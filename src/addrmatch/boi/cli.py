@@ -8,6 +8,7 @@
     addrmatch boi commit DB [HR.json|HR.csv] [-o report.html] [--format text|json]
     addrmatch boi status DB [--format text|json]
     addrmatch boi demo DB [--hr HR.csv]
+    addrmatch boi user add DB NAME [--full-name TEXT] [--tool-rights RIGHT ...]   (password on stdin)
 
 Same conventions as the other commands: an error is one line on stderr
 (``addrmatch: error: ...``), exit code 2, ``--verbose`` adds the traceback;
@@ -41,6 +42,7 @@ import io
 import json
 import os
 import sqlite3
+import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -388,6 +390,39 @@ def _cmd_credentials(args: argparse.Namespace, console: Console) -> int:
     return EXIT_OK
 
 
+def _read_password() -> str:
+    """The new password: the first line of standard input (two prompts on a terminal)."""
+    if sys.stdin is None:
+        raise CommandError("the password is read from standard input: none is open")
+    if sys.stdin.isatty():
+        first = getpass.getpass("Password: ")
+        if getpass.getpass("Password again: ") != first:
+            raise CommandError("the two passwords differ")
+        return first
+    line = sys.stdin.readline()
+    if not line:
+        raise CommandError("no password on standard input (give it as its first line)")
+    return line.rstrip("\r\n")
+
+
+def _cmd_user(args: argparse.Namespace, console: Console) -> int:
+    with Campus(existing_campus(args.db)) as campus:
+        if args.user_command == "add":
+            password = _read_password()
+            rights = [r for given in args.tool_rights for r in given.split(",") if r.strip()]
+            campus.add_user(args.name, args.full_name or args.name, rights, password=password)
+            held = next(u["rights"] for u in campus.users() if u["username"] == args.name)
+            print(
+                f"addrmatch boi user: added {args.name} with tool rights: {', '.join(held) or '(none)'}",
+                file=console.out,
+            )
+        else:
+            campus.set_user_password(args.name, _read_password())
+            print(f"addrmatch boi user: new password for {args.name} (sessions ended, lock cleared)",
+                  file=console.out)  # fmt: skip
+    return EXIT_OK
+
+
 def _cmd_demo(args: argparse.Namespace, console: Console) -> int:
     db = str(args.db)
     if os.path.exists(db):
@@ -568,6 +603,49 @@ def register(sub: Any) -> None:
         help="json or csv: clientId, clientSecret",
     )
     p.set_defaults(handler=campus_handler(_cmd_credentials))
+
+    p = commands.add_parser(
+        "user",
+        parents=[common],
+        help="district users of the Business Office screens (addrmatch serve, /campus/admin/)",
+        description="Add a district user who logs in to the Business Office screens, or give one a new"
+        " password. The password is the first line of standard input (asked twice on a terminal), at least"
+        " 10 characters; only a slow salted hash (scrypt) is kept.",
+    )
+    users = p.add_subparsers(dest="user_command", metavar="ACTION", required=True)
+    add = users.add_parser(
+        "add",
+        parents=[common],
+        help="add a district user (password from standard input)",
+        description="Add the district user NAME. --tool-rights gives the screens they may open:"
+        " 'Business Office Synchronization', 'Business Office Error Log', 'Business Office Notifications',"
+        " 'Business Office Preferences', 'Business Office API Credentials', 'Staff Demographics', each"
+        " ':R' (see) or ':RW' (see and change; the default); and 'District Employment' / 'District"
+        " Assignments' make them a possible notification recipient. Several rights: repeat the option,"
+        " give several values, or separate them with commas.",
+    )
+    add.add_argument("db", metavar="DB", help="the Campus database file")
+    add.add_argument("name", metavar="NAME", help="the user name they log in with")
+    add.add_argument(
+        "--full-name", metavar="TEXT", help="the name screens show ('Postma, Madison'); default NAME"
+    )
+    add.add_argument(
+        "--tool-rights",
+        nargs="+",
+        action="extend",
+        default=[],
+        metavar="RIGHT",
+        help="tool rights (see above)",
+    )
+    add.set_defaults(handler=campus_handler(_cmd_user))
+    password = users.add_parser(
+        "password",
+        parents=[common],
+        help="give a district user a new password (standard input); ends their sessions, clears a lock",
+    )
+    password.add_argument("db", metavar="DB", help="the Campus database file")
+    password.add_argument("name", metavar="NAME", help="the user name")
+    password.set_defaults(handler=campus_handler(_cmd_user))
 
     p = commands.add_parser(
         "demo",

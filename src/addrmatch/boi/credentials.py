@@ -35,6 +35,7 @@ __all__ = [
     "check_token",
     "client",
     "ensure_schema",
+    "hash_secret",
     "issue_token",
     "new_secret",
     "verify_secret",
@@ -79,8 +80,17 @@ def ensure_schema(conn: sqlite3.Connection) -> None:
                 conn.execute(statement)
 
 
-def _hash(secret: str, salt: bytes) -> bytes:
+def hash_secret(secret: str, salt: bytes) -> bytes:
+    """The slow salted hash of a secret (scrypt, n=2**14, r=8, p=1): the Client
+    Secret's, and a district user's password (:mod:`addrmatch.boi.logins`).
+
+    >>> len(hash_secret("s", b"0" * 16)), hash_secret("s", b"0" * 16) == hash_secret("s", b"1" * 16)
+    (32, False)
+    """
     return hashlib.scrypt(secret.encode("utf-8", "surrogatepass"), salt=salt, **_SCRYPT)
+
+
+_hash = hash_secret
 
 
 def _token_hash(token: str) -> str:

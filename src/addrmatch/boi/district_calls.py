@@ -340,6 +340,30 @@ class DistrictCalls:
 
         return self._session.run(run, payload=changes)
 
+    def staff_locks(self, who: str | int) -> dict[str, str | None]:
+        """Which fields of a staff member the district may edit now: each
+        field a lock area covers -> the area when it is locked for this staff
+        member (HR-managed, and the area locked in Business Office
+        Preferences: the rule :meth:`edit_staff` applies), else None.
+
+        >>> from addrmatch.boi import Campus
+        >>> c = Campus(clock=lambda: "2024-08-01"); c.add_gender("F", "Female")
+        >>> _ = c.create_staff({"staffNumber": "1001", "lastName": "Smith", "firstName": "Pat", "gender": "F"})
+        >>> c.staff_locks("1001")["workPhone"]
+        'Staff Demographics'
+        >>> _ = c.set_preferences(locks={"Staff Demographics": False}); c.staff_locks("1001")["workPhone"] is None
+        True
+        """
+        return self._session.run(lambda c: _locks_of(c, staff.find_person(c, who)), write=False)
+
+
+def _locks_of(ctx: Ctx, person_id: int) -> dict[str, str | None]:
+    managed = staff.hr_managed(ctx, person_id)
+    return {
+        field: area if managed and preferences.is_locked(ctx.conn, area) else None
+        for field, area in ctx.schema.lock_of.items()
+    }
+
 
 def _person_id(value: Any, field: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):

@@ -28,7 +28,9 @@ __all__ = [
     "emit",
     "listing",
     "messages",
+    "recipients",
     "update",
+    "user_id",
     "users",
 ]
 
@@ -85,16 +87,25 @@ def users(conn: sqlite3.Connection) -> list[dict[str, Any]]:
     ]
 
 
-def _user_id(conn: sqlite3.Connection, username: str) -> int:
+def user_id(conn: sqlite3.Connection, username: str, field: str = "recipients") -> int:
+    """The id of a district user (:class:`NotFoundError` naming ``field`` if there is none)."""
     row = conn.execute("SELECT user_id FROM district_user WHERE username = ?", (username,)).fetchone()
     if row is None:
         raise NotFoundError(
-            f"recipients: no district user {username!r}",
-            field="recipients",
+            f"{field}: no district user {username!r}",
+            field=field,
             rule=Rule.USER_EXISTS,
             value=username,
         )
     return int(row[0])
+
+
+_user_id = user_id
+
+
+def recipients(conn: sqlite3.Connection) -> list[dict[str, Any]]:
+    """The users who may receive notifications (a right in :data:`RECIPIENT_RIGHTS`)."""
+    return [u for u in users(conn) if RECIPIENT_RIGHTS & set(u["rights"])]
 
 
 def _check_recipient(conn: sqlite3.Connection, username: str) -> int:

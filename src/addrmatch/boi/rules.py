@@ -77,6 +77,10 @@ class Rule:
     RECIPIENT_REQUIRED = "recipient-required"
     USER_EXISTS = "user-exists"
     USERNAME_UNIQUE = "username-unique"
+    TOOL_RIGHT = "tool-right"
+    PASSWORD = "password"
+    LOGIN = "login"
+    LOGIN_LOCKED = "login-locked"
     # -- synchronization ----------------------------------------------------------------
     SYNC_STATE = "sync-state"
     SYNC_STALE = "sync-stale"

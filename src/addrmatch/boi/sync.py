@@ -96,6 +96,7 @@ from addrmatch.boi.sync_tables import STATES, SYNC_SCHEMA, ensure_schema
 
 __all__ = [
     "STATES",
+    "STEPS",
     "SYNC_PATH",
     "SYNC_SCHEMA",
     "CommitProgress",
@@ -114,6 +115,20 @@ _NEXT_STEP = {
     "committing": "wait for the commit job to finish (commit_job_status())",
     "interrupted": "the commit was interrupted: validate() again, then commit() (or restart())",
     "committed": "the sync is committed: start() a new one",
+}
+
+
+#: The states in which each step is allowed (the state table above; None: no sync yet). ``end``
+#: also needs something transferred. The calls check it, and the synchronization screen enables
+#: its buttons from it (:meth:`Sync.allowed_steps`).
+STEPS: dict[str, tuple[str | None, ...]] = {
+    "start": (None, "committed"),
+    "transfer": ("transferring",),
+    "end": ("transferring",),
+    "restart": ("transferring", "ended", "validated", "interrupted"),
+    "validate": ("ended", "validated", "interrupted"),
+    "commit": ("validated",),
+    "submit_commit_job": ("validated",),
 }
 
 
@@ -226,6 +241,23 @@ class Sync:
 
         return self._session.run(run)
 
+    def allowed_steps(self, status: Mapping[str, Any] | None = None) -> frozenset[str]:
+        """The steps (:data:`STEPS`) allowed now, from the sync's ``status``
+        (default: :meth:`status`): what the synchronization screen enables.
+
+        >>> from addrmatch.boi import Campus
+        >>> c = Campus(); sorted(c.sync.allowed_steps())
+        ['start']
+        >>> sorted(c.sync.allowed_steps(c.sync.start(started_by="HR")))
+        ['restart', 'transfer']
+        """
+        current = self.status() if status is None else status
+        state = None if current is None else current["state"]
+        steps = {step for step, states in STEPS.items() if state in states}
+        if current is None or not current.get("staffTransferred"):
+            steps.discard("end")
+        return frozenset(steps)
+
     def start(self, *, started_by: str) -> dict[str, Any]:
         """Start the data transfer (POST .../sync/start); returns the sync's status.
 
@@ -244,7 +276,7 @@ class Sync:
             who = _started_by(started_by)
             sync_jobs.reap(ctx)
             current = sync_tables.current(ctx)
-            if current is not None and current["state"] != "committed":
+            if current is not None and current["state"] not in STEPS["start"]:
                 state = current["state"]
                 hint = _NEXT_STEP[state] if state == "committing" else f"{_NEXT_STEP[state]}; or restart() it"
                 raise SyncStateError(
@@ -281,7 +313,7 @@ class Sync:
 
         def run(ctx: Ctx) -> dict[str, Any]:
             batch = check_records("records", records)
-            sync = self._require(ctx, "transfer", ("transferring",))
+            sync = self._require(ctx, "transfer", STEPS["transfer"])
             sync_id = sync["syncId"]
             batch_no = sync["batches"] + 1
             seq = sync_tables.last_seq(ctx, sync_id)
@@ -342,7 +374,7 @@ class Sync:
         """
 
         def run(ctx: Ctx) -> dict[str, Any]:
-            sync = self._require(ctx, "end", ("transferring",))
+            sync = self._require(ctx, "end", STEPS["end"])
             if sync_tables.count(ctx, sync["syncId"]) == 0:
                 raise SyncStateError(
                     "end: nothing was transferred yet; transfer() the HR staff first",
@@ -368,7 +400,7 @@ class Sync:
 
         def run(ctx: Ctx) -> dict[str, Any]:
             who = None if started_by is None else _started_by(started_by)
-            sync = self._require(ctx, "restart", ("transferring", "ended", "validated", "interrupted"))
+            sync = self._require(ctx, "restart", STEPS["restart"])
             sync_id = sync["syncId"]
             sync_tables.restart_run(ctx, sync_id, who or sync["startedBy"], self._stamp())
             return self._status_of(ctx, sync_id)
@@ -409,7 +441,7 @@ class Sync:
         """
 
         def run(ctx: Ctx) -> Report:
-            sync = self._require(ctx, "validate", ("ended", "validated", "interrupted"))
+            sync = self._require(ctx, "validate", STEPS["validate"])
             plan = self._plan(ctx, sync, with_report=True)
             assert plan.report is not None
             sync_tables.set_validated(ctx, sync["syncId"], plan.report["generatedAt"], plan.digest)
@@ -437,7 +469,7 @@ class Sync:
         same transaction; a background job does that in its worker."""
 
         def run(ctx: Ctx) -> tuple[int, int, list[PlanItem] | None, bool]:
-            sync = self._require(ctx, op, ("validated",))
+            sync = self._require(ctx, op, STEPS[op])
             items: list[PlanItem] | None = None
             if not background:
                 plan = self._plan(ctx, sync, with_report=False)

@@ -13,7 +13,10 @@ become the handler's arguments, the result its JSON response. Around them:
   path, message and masked payload, and a 500 shows only a request id;
 * ``GET /campus/api/businessOfficeIntegration/documentation``: Swagger UI,
   served from the assets installed with the ``server`` extra (no internet
-  access needed), over ``/openapi.json`` (:mod:`addrmatch.server.openapi`).
+  access needed), over ``/openapi.json`` (:mod:`addrmatch.server.openapi`);
+* ``/campus/admin/``: the district's own screens (:mod:`addrmatch.server.admin`),
+  for district users who log in; API routes read only the bearer token, the
+  screens only their session cookie.
 
 Starlette (small, typed, ASGI, only ``anyio`` beneath it) rather than
 FastAPI: the payloads are validated by :mod:`addrmatch.boi.schema` from the
@@ -44,6 +47,7 @@ from addrmatch.boi.credentials import TOKEN_LIFETIME
 from addrmatch.boi.endpoints import ENDPOINT_TABLE, Endpoint
 from addrmatch.boi.rules import Rule
 from addrmatch.inputs import parse_bool, preview
+from addrmatch.server.admin import admin_routes
 from addrmatch.server.auth import Throttle, basic_credentials, bearer_token, form_fields
 from addrmatch.server.openapi import BASE_PATH, TOKEN_PATH, openapi_document
 from addrmatch.server.problems import PROBLEM_TYPE, problem, status_of
@@ -335,6 +339,8 @@ def create_app(
     ]
     for endpoint in ENDPOINT_TABLE:
         routes.append(Route(BASE_PATH + endpoint.path, api.route(endpoint), methods=[endpoint.method]))
+    # The district's screens (logged-in district users; the HR client's bearer token opens none of them).
+    routes += admin_routes(campus, clock=clock)
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
