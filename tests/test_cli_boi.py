@@ -333,3 +333,33 @@ def test_demo_builds_the_same_files_and_never_overwrites(tmp_path: Path) -> None
     assert check.returncode == 1  # the demo's PENDING/pending and the staff member without a number
     summary = json.loads(check.stdout)["summary"]
     assert (summary["duplicateStaffNumbers"], summary["missingStaffNumbers"]) == (2, 1)
+
+
+def test_user_add_reads_the_password_from_stdin(tmp_path: Path) -> None:
+    """Issue 16: district users for the Business Office screens; the password from standard input."""
+    db = tmp_path / "campus.db"
+    Campus(db).close()
+
+    def user(*args: str, stdin: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-m", "addrmatch", "boi", "user", *args], input=stdin,
+                              capture_output=True, text=True, timeout=120, check=False)  # fmt: skip
+
+    added = user("add", str(db), "mpostma", "--full-name", "Postma, Madison", "--tool-rights",
+                 "Business Office Preferences:R", "Business Office Error Log,District Employment",
+                 stdin="a long passphrase\n")  # fmt: skip
+    assert added.returncode == 0, added.stderr
+    assert "Business Office Error Log:RW, Business Office Preferences:R, District Employment" in added.stdout
+    assert "a long passphrase" not in added.stdout + added.stderr
+    assert_clean_error(user("add", str(db), "short", stdin="tiny\n"), "password", "10 characters")
+    assert_clean_error(user("add", str(db), "mpostma", stdin="another long one\n"), "already exists")
+    assert_clean_error(user("add", str(db), "x", "--tool-rights", "Business Office Preferences:X",
+                            stdin="a long passphrase\n"), "R or RW")  # fmt: skip
+    with Campus(db) as campus:
+        assert [u["username"] for u in campus.users()] == ["mpostma"]  # the refused ones added nothing
+        session = campus.log_in("mpostma", "a long passphrase")
+        stored = campus.connection.execute("SELECT hash FROM user_login").fetchone()[0]
+        assert b"a long passphrase" not in stored and len(stored) == 32  # a hash, not the password
+    assert user("password", str(db), "mpostma", stdin="a new long passphrase\n").returncode == 0
+    with Campus(db) as campus:
+        assert campus.session_user(session["session"]) is None  # a new password ends the sessions
+        assert campus.log_in("mpostma", "a new long passphrase")["userId"] == 1
