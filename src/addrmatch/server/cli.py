@@ -28,7 +28,8 @@ def _cmd_serve(args: argparse.Namespace, console: Console) -> int:
     app = create_app(existing_campus(args.db))
     console.note(
         f"serving the Business Office Integration API of {args.db} at http://{args.host}:{args.port}/campus "
-        f"(token: {TOKEN_PATH}, documentation: {DOCS_PATH}); Ctrl-C stops"
+        f"(token: {TOKEN_PATH}, documentation: {DOCS_PATH}); the district's screens: "
+        f"http://{args.host}:{args.port}/campus/admin/ (add users with `addrmatch boi user add`); Ctrl-C stops"
     )
     uvicorn.run(app, host=args.host, port=args.port, log_level="warning", access_log=False)
     return EXIT_OK
@@ -44,10 +45,10 @@ def register(sub: Any) -> None:
     p = sub.add_parser(
         "serve",
         parents=[common_options()],
-        help="run the Business Office Integration HTTP API on a Campus database",
+        help="run the Business Office Integration HTTP API and the district's screens on a Campus database",
         description="Serve the HR system's API (the specification's endpoints under /campus, OAuth2 client"
-        " credentials from `addrmatch boi credentials DB`, Swagger documentation) over the Campus database DB"
-        " with uvicorn. Needs the server extra: pip install 'addrmatch[server]'.",
+        " credentials from `addrmatch boi credentials DB`, Swagger documentation) and the district's own screens"
+        " (/campus/admin/: users from `addrmatch boi user add`) over the Campus database DB with uvicorn. Needs the server extra: pip install 'addrmatch[server]'.",
     )
     p.add_argument("db", metavar="DB", help="the Campus database file")
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
