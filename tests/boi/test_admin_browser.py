@@ -151,6 +151,16 @@ def test_a_whole_synchronization_by_file_upload(page: Page, district: tuple[str,
     expect(page.locator("body")).to_contain_text("469 staff accepted, 0 rejected")
     expect(page.locator("#staff-transferred")).to_have_text("469")
     expect(page.locator("#validate")).to_be_disabled()
+    # Restart Transfer (the HR data changed): the transferred staff are discarded; transfer again
+    page.get_by_role("button", name="Restart Transfer").click()
+    expect(page.locator("p.flash")).to_have_text(
+        "The transfer restarted: the transferred staff were discarded."
+    )
+    expect(page.locator("#staff-transferred")).to_have_text("0")
+    expect(page.locator("#end-transfer")).to_be_disabled()
+    page.get_by_label("HR file (JSON or CSV)").set_input_files(str(hr_file))
+    page.get_by_role("button", name="Transfer Staff Via File Upload").click()
+    expect(page.locator("#staff-transferred")).to_have_text("469")
     page.get_by_role("button", name="End Transfer").click()
     expect(page.locator("#sync-state")).to_have_text("TRANSFER ENDED")
     expect(page.locator("#commit")).to_be_disabled()
@@ -232,11 +242,16 @@ def test_add_and_delete_a_notification(page: Page, district: tuple[str, Campus, 
     expect(page.locator("p.flash")).to_have_text("Notification saved.")
     expect(page.locator("table.notifications")).to_contain_text("Kim, Lee; Postma, Madison")
     assert [n["recipients"] for n in campus.notifications()] == [["jkim", "mpostma"]]
-    # edit: remove every recipient with its X button: the notification is deleted
+    # edit: change the type; then remove every recipient with its X button: the notification is deleted
     page.get_by_role("link", name="HR Sync Commit").click()
+    page.get_by_label("Type").select_option("HR-Staff")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("table.notifications")).to_contain_text("HR-Staff")
+    assert [n["type"] for n in campus.notifications()] == ["HR-Staff"]
+    page.get_by_role("link", name="HR-Staff").click()
     page.get_by_role("button", name="Remove Kim, Lee").click()
     expect(page.locator("table.notifications")).not_to_contain_text("Kim, Lee")
-    page.get_by_role("link", name="HR Sync Commit").click()
+    page.get_by_role("link", name="HR-Staff").click()
     page.get_by_role("button", name="Remove Postma, Madison").click()
     expect(page.locator("p.flash")).to_have_text("The notification was deleted (it had no recipient left).")
     expect(page.locator("body")).to_contain_text("No notifications.")
