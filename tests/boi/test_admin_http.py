@@ -17,6 +17,7 @@ from server_support import FakeTime, serve, token
 
 from addrmatch.boi import Campus, ValidationError
 from addrmatch.boi.logins import IDLE_SECONDS, LOCK_SECONDS, MAX_FAILED
+from addrmatch.server.admin import ADDRESS_LOGIN_LIMIT
 
 SCREENS = ["sync", "errors", "notifications", "preferences", "credentials", "staff"]
 FORMS = [  # every form's action, with data that would change something
@@ -228,3 +229,15 @@ def test_no_page_shows_a_clear_ssn_or_birthdate(site: tuple[str, Campus]) -> Non
     for clear in (SSN, "123456789", BIRTH, "987-65-4321", "1975-02-03", "111-22-3333", "1981-05-06"):
         assert clear not in text, clear
     assert not re.search(r"\b\d{3}-\d{2}-\d{4}\b", text.replace("***-**-", ""))
+
+
+def test_guessing_across_user_names_is_slowed_per_address(site: tuple[str, Campus], clock: FakeTime) -> None:
+    """The account lock is per user; many user names guessed from one address make the address wait."""
+    base, _ = site
+    browser = Browser(base)
+    for n in range(ADDRESS_LOGIN_LIMIT):
+        assert browser.login(f"nobody{n}", "guess guess guess").status_code == 401
+    slowed = browser.login()  # even a right login waits
+    assert slowed.status_code == 429 and "too many failed logins from this address" in slowed.text
+    clock.now += 301
+    assert browser.login().status_code == 303

@@ -27,6 +27,7 @@ import time
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 from starlette.concurrency import run_in_threadpool
@@ -43,6 +44,7 @@ from addrmatch.boi.hr_file import read_hr_file
 from addrmatch.boi.logins import LoginError
 from addrmatch.boi.masking import mask_birth_year
 from addrmatch.boi.notifications import TYPES
+from addrmatch.boi.rules import Rule
 from addrmatch.boi.tool_rights import SCREENS, allowed
 from addrmatch.server.admin_auth import (
     ADMIN_PATH,
@@ -54,8 +56,12 @@ from addrmatch.server.admin_auth import (
     set_session_cookie,
     tokens_match,
 )
+from addrmatch.server.auth import Throttle
 
-__all__ = ["ADMIN_PATH", "MAX_UPLOAD", "admin_routes"]
+__all__ = ["ADDRESS_LOGIN_LIMIT", "ADMIN_PATH", "MAX_UPLOAD", "admin_routes"]
+
+#: Failed logins from one address within 5 minutes (any user names) before the address waits 5 minutes.
+ADDRESS_LOGIN_LIMIT = 20
 
 #: The largest HR file the upload takes, in bytes.
 MAX_UPLOAD = 64 * 1024 * 1024
@@ -120,6 +126,9 @@ class _Admin:
     def __init__(self, campus: Campus, *, clock: Callable[[], float]) -> None:
         self.campus = campus
         self.clock = clock
+        #: Failed logins per client address, whatever the user name (guessing across accounts):
+        #: the account lock (addrmatch.boi.logins) is per user.
+        self.throttle = Throttle(limit=ADDRESS_LOGIN_LIMIT, window=300.0, block=300.0, clock=clock)
         self.templates = Environment(
             loader=PackageLoader("addrmatch.server", "templates"),
             autoescape=select_autoescape(default=True, default_for_string=True),
@@ -220,18 +229,30 @@ class _Admin:
         except _Refused as refused:
             return self.refused(request, None, refused)
         username = str(form.get("username") or "")
+        address = f"login:{request.client.host if request.client else '-'}"
+        wait = self.throttle.retry_after(address)
         try:
+            if wait:
+                raise LoginError(
+                    f"login: too many failed logins from this address; try again in {(wait + 59) // 60} minutes",
+                    field="username",
+                    rule=Rule.LOGIN_LOCKED,
+                    value=wait,
+                )
             session = await self.call(
                 self.campus.log_in, username, str(form.get("password") or ""), now=self.clock()
             )
         except LoginError as exc:
+            if not wait:
+                self.throttle.fail(address)
             csrf = login_csrf(request, placeholder)
             response = self.page(
-                request, "login", None, status=401, login_csrf=csrf, next=target, error=exc.message,
-                username=username,
+                request, "login", None, status=429 if wait else 401, login_csrf=csrf, next=target,
+                error=exc.message, username=username,
             )  # fmt: skip
             _copy_cookies(placeholder, response)
             return response
+        self.throttle.succeed(address)
         response = _redirect(_next(str(form.get("next") or "")))
         set_session_cookie(response, session["session"])
         response.delete_cookie(LOGIN_COOKIE, path=ADMIN_PATH)
@@ -366,7 +387,7 @@ class _Admin:
             rows, error = [], exc.message
         for row in rows:
             row["payloadText"] = None if row["payload"] is None else json.dumps(row["payload"], indent=2)
-        query = "&".join(f"{k}={v}" for k, v in chosen.items() if v)
+        query = urlencode({k: v for k, v in chosen.items() if v})
         return self.page(
             request, "errors", user, rows=rows, chosen=chosen, error=error, query=query,
             actions=("GET", "POST", "PUT", "DELETE"),
