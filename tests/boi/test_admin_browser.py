@@ -205,6 +205,9 @@ def test_error_log_filter_and_export(page: Page, district: tuple[str, Campus, Pa
     page.get_by_label("To (error date)").fill("2024-12-31")
     page.get_by_role("button", name="Filter").click()
     expect(page.locator("#error-count")).to_have_text("1 error.")
+    expect(page.locator("p.filter-note")).to_have_text(
+        "Shown: errors dated from 2024-02-01 until 2024-12-31."
+    )
     row = page.locator("table.log tbody tr")
     expect(row).to_have_count(1)
     expect(row).to_contain_text("2024-03-01")

@@ -388,8 +388,16 @@ class _Admin:
         for row in rows:
             row["payloadText"] = None if row["payload"] is None else json.dumps(row["payload"], indent=2)
         query = urlencode({k: v for k, v in chosen.items() if v})
+        dated = " ".join(
+            f"{word} {chosen[key]}" for word, key in (("from", "since"), ("until", "until")) if chosen[key]
+        )
+        shown = ", ".join(
+            part
+            for part in (dated and f"errors dated {dated}", chosen["action"] and f"action {chosen['action']}")
+            if part
+        )
         return self.page(
-            request, "errors", user, rows=rows, chosen=chosen, error=error, query=query,
+            request, "errors", user, rows=rows, chosen=chosen, error=error, query=query, shown=shown,
             actions=("GET", "POST", "PUT", "DELETE"),
         )  # fmt: skip
 
