@@ -141,6 +141,10 @@ def test_a_whole_synchronization_by_file_upload(page: Page, district: tuple[str,
     expect(check.get_by_role("heading", name="Check Campus Data")).to_be_visible()
     expect(check.locator("body")).to_contain_text("2 employees with duplicate Staff Numbers in Campus")
     shot(check, "check-report-1280")
+    check.set_viewport_size({"width": 400, "height": 900})
+    seen = layout_problems(check)
+    assert seen["scroll"] <= seen["client"], seen
+    shot(check, "check-report-400")
     check.close()
     # Start Transfer, then the file
     page.get_by_role("button", name="Start Transfer", exact=True).click()
@@ -173,6 +177,10 @@ def test_a_whole_synchronization_by_file_upload(page: Page, district: tuple[str,
     report.get_by_role("link", name=re.compile("District Employment differences")).click()
     expect(report).to_have_url(re.compile("#employment-differences$"))
     shot(report, "validation-report-1280")
+    report.set_viewport_size({"width": 400, "height": 900})  # a phone: the tables scroll, the page does not
+    seen = layout_problems(report)
+    assert seen["scroll"] <= seen["client"], seen
+    report.screenshot(path=str(SCREENS_DIR / "validation-report-400.png"))
     report.emulate_media(media="print")
     shot(report, "validation-report-print")
     report.close()

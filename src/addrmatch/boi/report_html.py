@@ -90,11 +90,11 @@ def _field_table_html(report: Mapping[str, Any]) -> str:
     head = "".join(f"<th>{e(label)}</th>" for label in DEMOGRAPHIC_FIELDS)
     cells = "".join(f"<td>{int(counts.get(label, 0)):,}</td>" for label in DEMOGRAPHIC_FIELDS)
     return (
-        '<table class="fields"><thead><tr>'
+        '<div class="wide"><table class="fields"><thead><tr>'
         + head
         + "</tr></thead><tbody><tr>"
         + cells
-        + "</tr></tbody></table>"
+        + "</tr></tbody></table></div>"
     )
 
 
@@ -109,7 +109,7 @@ def _section_html(section: Section, entries: Sequence[Mapping[str, Any]], limit:
         parts += [top, "</section>"]
         return "\n".join(parts)
     width = len(headers)
-    parts.append("<table>")
+    parts.append('<div class="wide"><table>')
     parts.append("<thead><tr>" + "".join(f"<th>{e(h)}</th>" for h, _ in headers) + "</tr></thead>")
     parts.append("<tbody>")
     entry_rows = blocks(section, entries[:limit])
@@ -127,7 +127,7 @@ def _section_html(section: Section, entries: Sequence[Mapping[str, Any]], limit:
         if len(rows) > 1 and i < len(entry_rows) - 1:
             parts.append(f'<tr class="sep"><td colspan="{width}"></td></tr>')
     parts.append("</tbody>")
-    parts.append("</table>")
+    parts.append("</table></div>")
     if len(entries) > limit:
         parts.append(
             f'<p class="more">Showing the first {limit:,} of {len(entries):,} entries; '
