@@ -13,8 +13,10 @@ import json
 from collections import Counter
 from pathlib import Path
 
+from addrmatch._crf import crf_parts
+from addrmatch.address import Address
 from addrmatch.errors import AddressError
-from addrmatch.parse import _crf, parse_details
+from addrmatch.parse import parse_details
 
 FIELDS = ("number", "prefix", "street", "tag", "direction", "apt", "city", "state", "zip", "po_box")
 DEFAULT = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus" / "parse_train.jsonl"
@@ -45,8 +47,8 @@ def main() -> None:
         except AddressError:
             ours = as_dict(None)
             paths["error"] += 1
-        crf = _crf(row["text"])
-        theirs = as_dict(crf.address if crf else None)
+        crf = crf_parts(row["text"])
+        theirs = as_dict(Address.from_parts(crf[0]) if crf else None)
         for name, got in (("addrmatch", ours), ("usaddress", theirs)):
             ok = [got[f] == gold[f] for f in FIELDS]
             right[name].update(f for f, good in zip(FIELDS, ok, strict=True) if good)

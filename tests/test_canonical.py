@@ -6,6 +6,7 @@ import pytest
 
 from addrmatch import Address, canonicalize, normalize, parse, parse_details
 from addrmatch.canonical import canonical_apt, canonical_direction, canonical_tag, canonical_words
+from addrmatch.errors import AddressError
 from addrmatch.normalize import to_address
 
 # Every example of tests/test_parse.py, and more spellings.
@@ -118,7 +119,17 @@ def test_suffix_is_the_c1_standard_abbreviation(tag: str, want: str) -> None:
 
 
 def test_unknown_suffix_is_kept_upper_cased() -> None:
-    assert canonical_tag("Hgwy") == "HGWY"
+    assert canonical_tag("Xyzzy") == "XYZZY"
+
+
+def test_suffix_spellings_outside_pub28() -> None:
+    # Pub 28 wins; an unambiguous alias folds to its one suffix; an ambiguous one stays as written.
+    assert canonical_tag("Hgwy") == "HWY"
+    assert canonical_tag("Crt") == "CT"
+    assert canonical_tag("Py") == "PKWY"
+    assert canonical_tag("Tpk") == canonical_tag("Trpk") == "TPKE"
+    assert canonical_tag("La") == "LN"
+    assert canonical_tag("Tr") == "TR"
 
 
 @pytest.mark.parametrize(
@@ -294,7 +305,7 @@ def test_idempotent(text: str) -> None:
 def test_normalize_text_is_canonicalize_of_the_fast_reading(text: str) -> None:
     # normalize reads text with the fast reader only (parse_details(fallback=False)),
     # and builds the canonical form from the token keys: it must equal the plain pipeline.
-    assert normalize(text) == canonicalize(parse_details(text, fallback=False).address)
+    assert normalize(text) == canonicalize(parse_details(text).address)
     assert normalize(text) == canonicalize(to_address(text))
 
 
@@ -311,6 +322,31 @@ def test_idempotent_on_a_lone_number_sign_word(apt: str) -> None:
     assert canonicalize(once) == once
 
 
-def test_idempotent_on_an_odd_zip() -> None:
-    once = canonicalize(Address(number="1", street="Main", zip="abc ."))
-    assert canonicalize(once) == once
+@pytest.mark.parametrize("zip_code", ["abc .", "1234", "123456", "55123-45", "5512", "55123--4567", "٥٥١٢٣"])
+def test_a_zip_that_cannot_be_one_is_an_error(zip_code: str) -> None:
+    with pytest.raises(AddressError) as caught:
+        canonicalize(Address(number="1", street="Main", zip=zip_code))
+    assert caught.value.fields == ("zip",) and caught.value.rule == "zip-format"
+
+
+@pytest.mark.parametrize(
+    ("zip_code", "state", "want"),
+    [
+        ("55123", "MN", "55123"),
+        ("55123-4567", "MN", "55123-4567"),
+        ("55123 4567", "MN", "55123-4567"),
+        ("551234567", None, "55123-4567"),
+        ("55123-", "MN", "55123"),
+        ('"55123"', "MN", "55123"),
+        ("2134", "MA", "02134"),  # a spreadsheet dropped the leading zero; MA confirms 02134
+        ("21344567", "MA", "02134-4567"),
+    ],
+)
+def test_zip_forms(zip_code: str, state: str | None, want: str) -> None:
+    assert canonicalize(Address(number="1", street="Main", state=state, zip=zip_code)).zip == want
+
+
+def test_a_four_digit_zip_needs_the_state_to_confirm_it() -> None:
+    for state in (None, "MN"):  # 02134 is in MA, not MN
+        with pytest.raises(AddressError, match="leading zero"):
+            canonicalize(Address(number="1", street="Main", state=state, zip="2134"))

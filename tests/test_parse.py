@@ -314,16 +314,21 @@ def test_clean_examples_take_the_fast_path(text: str) -> None:
     assert result.confidence >= 0.5
 
 
-def test_without_fallback_the_fast_reading_is_kept() -> None:
-    # normalize and match_key read with fallback=False: the fast reading, whatever its
-    # confidence; usaddress only for text the fast reader cannot read at all.
+def test_one_reading_unsure_or_not_and_the_alternative_on_request() -> None:
+    # The fast reading is kept whatever its confidence (one reading for every function);
+    # usaddress reads only text the fast reader cannot read at all, and gives an
+    # alternative to an unsure fast reading when one is asked for.
     text = "115 Broadway San Francisco CA"  # no comma: where the street ends is a guess
-    assert parse_details(text).path == "crf"
-    result = parse_details(text, fallback=False)
+    result = parse_details(text)
     assert result.path == "fast"
-    assert result.confidence < 0.5
     assert (result.address.number, result.address.street, result.address.state) == ("115", "Broadway", "CA")
-    assert parse_details(CRF_TEXT, fallback=False) == parse_details(CRF_TEXT)
+    assert result.alternatives == ()
+    assert parse(text) == result.address
+    unsure = parse_details("2010 N Central Park", alternatives=True)  # Central Park, or Central + PARK?
+    assert unsure.confidence < 0.5
+    assert unsure.alternatives and all(alt != unsure.address for alt in unsure.alternatives)
+    assert parse_details(CRF_TEXT).path == "crf"
+    assert parse_details(CRF_TEXT, alternatives=True).alternatives == ()
 
 
 def test_parse_details_result_shape() -> None:
@@ -336,7 +341,7 @@ def test_parse_details_result_shape() -> None:
 
 
 # Text starting with a building name: the fast path cannot read it, usaddress can.
-CRF_TEXT = "Empire State Building, 350 5th Ave, New York, NY 10118"
+CRF_TEXT = "Main Street, Blaine, MN 55123"  # no house number: the fast reader reads none
 
 
 def test_crf_path_for_text_the_fast_path_cannot_read() -> None:
@@ -344,20 +349,27 @@ def test_crf_path_for_text_the_fast_path_cannot_read() -> None:
     assert result.path == "crf"
     assert 0.0 <= result.confidence <= 1.0
     assert fields_of(result.address) == expect(
+        street="Main", tag="Street", city="Blaine", state="MN", zip="55123"
+    )
+
+
+def test_a_building_name_written_first_is_left_out() -> None:
+    result = parse_details("Empire State Building, 350 5th Ave, New York, NY 10118")
+    assert result.path == "fast"
+    assert fields_of(result.address) == expect(
         number="350", street="5th", tag="Ave", city="New York", state="NY", zip="10118"
     )
+    assert any("Empire State Building" in w for w in result.warnings)
 
 
 @pytest.mark.parametrize(
     "text",
     [
         "1 1st Hill",
-        # parse() keeps usaddress's labels when it decides (its labels agree more
-        # with labelled data than the tables do); these readings are wrong.
-        pytest.param("1 Main Anx Apartment 1A", marks=pytest.mark.xfail(
-            strict=True, reason="known: usaddress's state '1A' (city 'Apartment') is kept")),
-        pytest.param("1 Main Anx. N. Blaine AK", marks=pytest.mark.xfail(
-            strict=True, reason="known: usaddress's non-adjacent words are joined: street 'Main Blaine', tag 'Anx. AK'")),
+        # usaddress read these wrongly (state '1A'; street 'Main Blaine', tag 'Anx. AK') when
+        # parse() consulted it for unsure fast readings; the one reading reads them right.
+        "1 Main Anx Apartment 1A",
+        "1 Main Anx. N. Blaine AK",
         CRF_TEXT,
     ],
 )  # fmt: skip

@@ -604,7 +604,13 @@ def test_real_addresses_written_differently_land_on_their_row_and_one_field_chan
     records = [
         g
         for g in _corpus()
-        if not g["po_box"] and g["street"] and g["number"] and g["zip"] and g["city"] and g["state"]
+        if not g["po_box"]
+        and g["street"]
+        and g["number"]
+        and g["zip"]
+        and g["city"]
+        and g["state"]
+        and len(g["zip"].replace("-", "")) in (5, 9)  # a mistyped 4-digit ZIP is an AddressError
     ]
     assert len(records) > 300
     hits = misses = merged = negatives = 0

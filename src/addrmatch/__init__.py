@@ -21,6 +21,10 @@ import sys
 import types
 from typing import TYPE_CHECKING, Any
 
+# First: choose the compiled or the pure-Python hot path before any of it is
+# imported (addrmatch._implementation; cheap: it imports nothing of addrmatch).
+from addrmatch._implementation import IMPLEMENTATION
+
 if TYPE_CHECKING:  # the same names, for type checkers and editors
     from addrmatch.address import Address
     from addrmatch.batch import match_keys, normalize_many
@@ -64,6 +68,7 @@ _HOME: dict[str, str] = {
 }
 
 __all__ = [
+    "IMPLEMENTATION",
     "Address",
     "AddressError",
     "AddressStore",

@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import re
 
-from addrmatch.address import Address
 from addrmatch.tables import TABLES
 
-__all__ = ["fold_name", "fold_number", "fold_unit", "key_from_parts", "key_of", "split_type_word"]
+__all__ = ["fold_name", "fold_number", "fold_unit", "key_from_parts", "split_type_word"]
 
 _NOT_ALNUM = re.compile(r"[^A-Z0-9 ]+")
 _NOT_ALNUM_HYPHEN = re.compile(r"[^A-Z0-9 -]+")
@@ -20,10 +19,14 @@ _LEADING_ZEROS = re.compile(r"^0+(?=\d)")
 _ORDINAL_WORDS = TABLES.ordinal_words
 _DIRECTIONALS = TABLES.directionals
 _SUFFIXES = TABLES.suffixes
-_HIGHWAY_WORDS = {w: "HWY" for w in ("HIGHWAY", "HWY", "HIWAY", "HWAY", "HIGHWY")}
-_HIGHWAY_WORDS.update({w: "RTE" for w in ("ROUTE", "RTE", "RT")})
-_HIGHWAY_MODIFIERS = {"ST": "STATE", "STATE": "STATE", "CO": "COUNTY", "COUNTY": "COUNTY", "US": "US"}
-_NAME_ABBREVIATIONS = {"ST": "SAINT", "STE": "SAINTE", "FT": "FORT", "MT": "MOUNT"}
+_SUFFIX_ALIASES = TABLES.suffix_aliases
+_NAME_ABBREVIATIONS = TABLES.name_abbreviations
+_HIGHWAYS = TABLES.highway_phrases
+_HIGHWAY_MAX = TABLES.highway_phrase_max_words
+_HIGHWAY_FIRST = frozenset(phrase[0] for phrase in _HIGHWAYS)
+_STATES = TABLES.states
+_STATE_FIRST = frozenset(name.split(" ", 1)[0] for name in _STATES)
+_STATE_MAX = TABLES.state_name_max_words
 
 
 def _number_word(word: str) -> str:
@@ -44,31 +47,38 @@ def fold_name(value: str | None) -> str:
         words = _NOT_ALNUM.sub("", value).split()
     if len(words) == 1 and words[0] in _DIRECTIONALS:
         return _DIRECTIONALS[words[0]]
-    highway = False
-    for n, w in enumerate(words):
-        if w in _HIGHWAY_WORDS or (n > 0 and (w == "RD" or w == "ROAD")):
-            highway = True
-            break
     out: list[str] = []
     n = 0
     count = len(words)
     while n < count:
         word = words[n]
-        nxt = words[n + 1] if n + 1 < count else ""
-        if nxt and word + nxt in _ORDINAL_WORDS:
-            out.append(_number_word(word + nxt))  # "TWENTY FIRST" ~ "21ST"
-            n += 2
-            continue
-        if highway and word in _HIGHWAY_MODIFIERS and (nxt in _HIGHWAY_WORDS or nxt == "RD" or nxt == "ROAD"):
-            out.append(_HIGHWAY_MODIFIERS[word])
-        elif highway and word in _HIGHWAY_WORDS:
-            out.append(_HIGHWAY_WORDS[word])
-        elif highway and word == "ROAD" and n > 0:
-            out.append("RD")
-        else:
-            out.append(_number_word(_NAME_ABBREVIATIONS.get(word, word)))
+        if n + 1 < count:
+            highway = _highway_at(words, n) if word in _HIGHWAY_FIRST or word in _STATE_FIRST else 0
+            if highway:
+                out.append(_HIGHWAYS.get(tuple(words[n : n + highway]), "SR"))  # "TX 121": a state's route
+                n += highway
+                continue
+            if word + words[n + 1] in _ORDINAL_WORDS:
+                out.append(_number_word(word + words[n + 1]))  # "TWENTY FIRST" ~ "21ST"
+                n += 2
+                continue
+        out.append(_number_word(_NAME_ABBREVIATIONS.get(word, word)))
         n += 1
     return "".join(out)
+
+
+def _highway_at(words: list[str], n: int) -> int:
+    """The length of a highway designation at ``words[n]`` followed by its
+    identifier ("COUNTY ROAD" in "COUNTY ROAD 12", "TX" in "TX 121"), else 0."""
+    count = len(words)
+    for size in range(min(_HIGHWAY_MAX, count - n - 1), 0, -1):
+        if tuple(words[n : n + size]) in _HIGHWAYS:
+            return size
+    for size in range(min(_STATE_MAX, count - n - 1), 0, -1):
+        # A state written before a route number is that state's route ("TX 121", "CALIFORNIA 1").
+        if " ".join(words[n : n + size]) in _STATES and words[n + size].isdigit() and n == 0:
+            return size
+    return 0
 
 
 def _words_with_hyphens(value: str) -> list[str]:
@@ -104,17 +114,10 @@ def split_type_word(street: str | None, tag: str | None) -> tuple[str | None, st
     ("COTTAGE GROVE", None) -> ("COTTAGE", "GRV")."""
     if tag is None and street and " " in street:
         head, last = street.rsplit(" ", 1)
-        if last in _SUFFIXES:
-            return head, _SUFFIXES[last]
+        found = _SUFFIXES.get(last) or _SUFFIX_ALIASES.get(last)
+        if found is not None:
+            return head, found
     return street, tag
-
-
-def key_of(canonical: Address) -> str:
-    """The key of an address already in canonical form (no parsing)."""
-    a = canonical
-    return key_from_parts(
-        a.po_box, a.number, a.prefix, a.street, a.tag, a.direction, a.apt, a.city, a.state, a.zip
-    )
 
 
 def key_from_parts(
@@ -129,7 +132,7 @@ def key_from_parts(
     state: str | None,
     zip_code: str | None,
 ) -> str:
-    """The key from canonical components (``key_of`` without an Address)."""
+    """The match key from canonical components (see :mod:`addrmatch.key`)."""
     place = _place(zip_code, city, state)
     if po_box:
         return f"B|{fold_number(number)}|{place}"

@@ -16,22 +16,16 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from addrmatch._canon import Parts, canonical_words, parts_from_words
 from addrmatch._keyfold import key_from_parts
-from addrmatch.address import Address
-from addrmatch.canonical import (
-    canonical_apt,
-    canonical_zip,
-    number_from_words,
-    state_from_words,
-    street_from_words,
-)
-from addrmatch.tables import TABLES
+from addrmatch.tables import TABLES, place_words, places
 from addrmatch.tokens import (
     COMMON_SUFFIX,
     DIGIT,
     DIRECTIONAL,
     FLOOR_AFTER,
     HIGHWAY,
+    INFORMAL,
     MODIFIER,
     ORDINAL,
     ROAD,
@@ -46,7 +40,8 @@ from addrmatch.tokens import (
 __all__ = ["Reader", "read_text"]
 
 _SUFFIXES = TABLES.suffixes
-_SUFFIX_NAMES = TABLES.suffix_names
+_SUFFIX_ALIASES = TABLES.suffix_aliases
+
 _DIRECTIONALS = TABLES.directionals
 _UNITS = TABLES.unit_designators
 _UNITS_NEED_ID = TABLES.unit_needs_identifier
@@ -61,53 +56,71 @@ for _name in _STATES:
 _ONE_WORD = (1,)
 # Type words that stay a type even when written in full ("Central Park" is
 # a name in Chicago, but "Midway Medical Park" has the type PARK).
-_TYPE_LIKE_SUFFIXES = frozenset("PARK PLZ MALL WALK ROW STRA CTR".split())
-_COUNTRY = frozenset({"USA", "US", "STATES"})
-# Words that begin city names ("Fort Lauderdale", "Mount Vernon", "St Petersburg")
-# although they are also street types.
-_CITY_STARTERS = frozenset({"FORT", "FT", "MOUNT", "MT", "PORT", "SAINT", "ST", "LAKE", "PALM", "VILLAGE"})
-_NUMBER_WORDS = frozenset("ONE TWO THREE FOUR FIVE SIX SEVEN EIGHT NINE TEN ELEVEN TWELVE".split())
-_BOX_WORDS = frozenset({"BOX", "BX", "#"})
-_OF_WORDS = frozenset({"OF", "DE", "DEL", "LA", "LAS", "LOS", "EL", "THE"})
-_LEVEL_WORDS = frozenset({"LEVEL", "LVL"})
-_FLOOR_NAMES = frozenset({"GROUND", "MAIN", "TOP", "BOTTOM", "MEZZANINE"})
-_URBANIZATION = frozenset({"URB", "URBANIZACION", "URBANIZATION"})
+_TYPE_LIKE_SUFFIXES = TABLES.name_like_suffixes
+_COUNTRY = frozenset(w for phrase in TABLES.country_words for w in phrase.split())
+_NUMBER_WORDS = TABLES.number_words
+_SUITE_WORDS = TABLES.suite_words
+_BUILDING_TYPES = TABLES.building_types
+_HIGHWAY_PHRASES = TABLES.highway_phrases
+_HIGHWAY_MAX = TABLES.highway_phrase_max_words
+_HIGHWAY_FIRST = frozenset(phrase[0] for phrase in _HIGHWAY_PHRASES)
+_HIGHWAY_LAST = frozenset(phrase[-1] for phrase in _HIGHWAY_PHRASES)
+_STATE_MAX = TABLES.state_name_max_words
+_STATE_FIRST = frozenset(name.split(" ", 1)[0] for name in _STATES)
+_STATE_LAST = frozenset(name.rsplit(" ", 1)[-1] for name in _STATES)
+_NAME_ABBREVIATIONS = TABLES.name_abbreviations
+# A directional abbreviation spelled out, for place names ("W" -> "WEST").
+_DIRECTION_WORDS = {
+    abbreviation: word
+    for word, abbreviation in TABLES.directionals.items()
+    if word.isalpha() and len(word) > 2 and word != abbreviation
+}
+_CITY_MAX_WORDS = 5
+_NO_NAMES: frozenset[str] = frozenset()
+_BOX_WORDS = TABLES.box_words
+_OF_WORDS = TABLES.joining_words
+_LEVEL_WORDS = TABLES.level_words
+_FLOOR_NAMES = TABLES.floor_names
 
-_ZIP = re.compile(r"^\d{5}(?:-?\d{4})?$")
+_ZIP = re.compile(r"^\d{5}(?:-?\d{4})?-?$")
 _ZIP4 = re.compile(r"^\d{4}$")  # a ZIP that lost its leading zero ("NJ 7030")
+_ZIPLIKE = re.compile(r"^\d{6,10}$")  # digits where the ZIP stands, too many for one
 _GRID_HALF = re.compile(r"^[NSEW]\d+[NSEW]?$")
-_NUMBER = re.compile(r"^(?:\d+[A-Z]?(?:[-/]\d*[A-Z0-9]+)?|\d+½|[NSEW]\d+[NSEW]\d+|\d+-[A-Z])$")
+_NUMBER = re.compile(r"^(?:\d+[A-Z]?(?:[-/]\d*[A-Z0-9]+)?|\d+½|[NSEW]\d+[NSEW]\d+|\d+-[A-Z]|[A-Z]\d+)$")
 _FRACTION = re.compile(r"^\d/\d{1,2}$")
 _UNIT_ID = re.compile(r"^(?:[A-Z0-9]*\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*|[A-Z]{1,2}(?:-[A-Z0-9]+)?|[A-Z]-?\d*)$")
-_GLUED_UNIT = re.compile(r"^(?:APT|STE|SUITE|UNIT|RM|ROOM|BLDG|LOT|SPC|TRLR)\d[A-Z0-9-]*$")
+# A designator glued to its identifier ("SUITE100", "APT4B"): the designators that need one.
+_GLUED_UNIT = re.compile(
+    "^(?:"
+    + "|".join(
+        sorted(
+            (re.escape(w) for w, a in _UNITS.items() if a in _UNITS_NEED_ID and w.isalpha()),
+            key=len,
+            reverse=True,
+        )
+    )
+    + r")\d[A-Z0-9-]*$"
+)
 _BOX_ID = re.compile(r"^[A-Z0-9-]*\d[A-Z0-9-]*$")
 
-_PO_BOX_HEADS: tuple[tuple[str, ...], ...] = (
-    ("POST", "OFFICE", "BOX"),
-    ("P", "O", "BOX"),
-    ("PO", "BOX"),
-    ("PO", "BX"),
-    ("POBOX",),
-    ("POB",),
-    ("BOX",),
-    ("PO",),
+# Box heads by kind, longest first: PO boxes, and the routes that hold boxes.
+_PO_BOX_HEADS: tuple[tuple[str, ...], ...] = tuple(
+    sorted((h for h, (_, kind) in TABLES.box_heads.items() if kind == "po_box"), key=len, reverse=True)
 )
 _PO_BOX_FIRST = frozenset(head[0] for head in _PO_BOX_HEADS)
-_ROUTE_HEADS: tuple[tuple[str, ...], ...] = (
-    ("RURAL", "ROUTE"),
-    ("RURAL", "RTE"),
-    ("RURAL", "RT"),
-    ("R", "R"),
-    ("RR",),
-    ("RFD",),
-    ("HIGHWAY", "CONTRACT"),
-    ("HC",),
-    ("STAR", "ROUTE"),
-    ("PSC",),
-    ("CMR",),
-    ("UNIT",),
+_ROUTE_HEADS: tuple[tuple[str, ...], ...] = tuple(
+    sorted(
+        (
+            h
+            for h, (_, kind) in TABLES.box_heads.items()
+            if kind in ("rural_route", "highway_contract", "military")
+        ),
+        key=len,
+        reverse=True,
+    )
 )
 _ROUTE_FIRST = frozenset(head[0] for head in _ROUTE_HEADS)
+_URBANIZATION = frozenset(h[0] for h, (_, kind) in TABLES.box_heads.items() if kind == "urbanization")
 
 
 def read_text(text: str) -> Reader | None:
@@ -133,12 +146,16 @@ class Reader:
         "commas",
         "confidence",
         "end",
+        "informal",
         "keys",
+        "left_out",
         "penalty",
+        "place_memo",
         "po_box",
         "raws",
         "spans",
         "warnings",
+        "zone_end",
     )
 
     def __init__(self, tokens: Tokens) -> None:
@@ -147,12 +164,16 @@ class Reader:
         self.commas = tokens.commas
         self.classes = tokens.classes
         self.end = len(tokens.keys)
+        self.informal = tokens.informal
         self.spans: dict[str, Sequence[int]] = {}
         self.apt_levels: list[tuple[int, Sequence[int]]] = []  # (designator index or -1, identifier)
         self.warnings: list[str] = []
         self.penalty = 0.0
+        self.left_out = 0
         self.po_box = False
         self.confidence = 0.0
+        self.zone_end = 0
+        self.place_memo: dict[int, bool] = {}
 
     # -- the place, read from the right ------------------------------------
 
@@ -160,8 +181,9 @@ class Reader:
         keys, commas, end = self.keys, self.commas, self.end
         if end > 2 and keys[end - 1] in _COUNTRY:
             n = 2 if keys[end - 1] == "STATES" and keys[end - 2] == "UNITED" else 1
-            if end - n > 1 and (commas[end - n - 1] or _ZIP.match(keys[end - n - 1])):
-                end -= n  # "..., USA", "02895 United States"
+            before = keys[end - n - 1]
+            if end - n > 1 and (commas[end - n - 1] or _ZIP.match(before) or before in _STATES):
+                end -= n  # "..., USA", "02895 United States", "CA United States"
         zip_found = False
         if (
             end > 2
@@ -169,16 +191,62 @@ class Reader:
             and not (
                 self.classes[end - 2] & UNIT
                 and not self.classes[end - 2] & STATE_CODE
-                and _UNITS[keys[end - 2]] in _UNITS_NEED_ID
+                and _designator(keys[end - 2]) in _UNITS_NEED_ID
             )  # "Apt 12345" is a unit; "FL 33709", "Lobby 60606" end in a ZIP
             and _ZIP.match(keys[end - 1])
         ):
             self.spans["zip"] = (end - 1,)
             zip_found = True
             end -= 1
-        elif end > 3 and _ZIP4.match(keys[end - 1]) and self.classes[end - 2] & STATE_CODE:
-            self.spans["zip"] = (end - 1,)  # "Hoboken, NJ 7030"
+        elif end > 3 and _ZIP4.match(keys[end - 1]) and len(keys[end - 2]) == 5 and keys[end - 2].isdigit():
+            self.spans["zip"] = (end - 2, end - 1)  # "55123 4567": ZIP+4 with a space
             zip_found = True
+            end -= 2
+        elif (
+            end > 3
+            and _ZIP4.match(keys[end - 1])
+            and self.classes[end - 2] & STATE_CODE
+            and (
+                commas[end - 3]
+                or places().zip_states.get("0" + keys[end - 1]) == _STATES[keys[end - 2]]
+                or self._city_before(end - 2, _STATES[keys[end - 2]])
+            )
+        ):
+            # "Hoboken, NJ 7030": a ZIP that lost its leading zero, or mistyped after a city
+            # ("Santa Fe NM 8750"); not "Main Aly Fl 1000", a floor
+            self.spans["zip"] = (end - 1,)
+            zip_found = True
+            end -= 1
+        elif end > 3 and _ZIPLIKE.match(keys[end - 1]) and self.classes[end - 2] & STATE_CODE:
+            # "IL 6065460610": where a ZIP stands, digits that cannot be one are
+            # still the ZIP as written (and its canonical form says why it is none).
+            self.spans["zip"] = (end - 1,)
+            zip_found = True
+            end -= 1
+        elif (
+            end > 4
+            and keys[end - 1].isdigit()
+            and keys[end - 2].isdigit()
+            and len(keys[end - 2]) + len(keys[end - 1]) == 5
+            and self.classes[end - 3] & STATE_CODE
+        ):
+            self.spans["zip"] = (end - 2, end - 1)  # "ME 041 01": a ZIP with a stray space
+            zip_found = True
+            end -= 2
+        if (
+            zip_found
+            and end > 3
+            and commas[end - 2]
+            and not self.classes[end - 1] & STATE_CODE
+            and self._stray(end - 1)
+            and any(
+                " ".join(keys[end - 1 - n : end - 1]) in _STATES
+                for n in _STATE_LENGTHS.get(keys[end - 2], _ONE_WORD)
+                if n < end - 1
+            )
+        ):
+            # "Marion, IA, W 52302": a stray letter between the state and the ZIP.
+            self._leave_out(repr(self.raws[end - 1]))
             end -= 1
         for n in _STATE_LENGTHS.get(keys[end - 1], _ONE_WORD) if end > 1 else ():
             if n > end - 1:
@@ -195,6 +263,17 @@ class Reader:
             self.spans["state"] = range(start, end)
             end = start
             break
+        else:
+            if (
+                zip_found
+                and end > 2
+                and self.commas[end - 2]
+                and len(keys[end - 1]) == 2
+                and keys[end - 1].isalpha()
+            ):
+                # "Chicago, lL 60603": two letters between the city and the ZIP stand for the state.
+                self.spans["state"] = (end - 1,)
+                end -= 1
         self.end = end
 
     def _state_plausible(self, key: str, n: int, start: int, zip_found: bool) -> bool:
@@ -205,27 +284,102 @@ class Reader:
             # CT KY MT PR WY NE FL are also street or unit words.
             if not zip_found and (classes[start - 1] & (DIGIT | ORDINAL)):
                 return False  # "20th Fl" is a floor
-            if after_comma and not zip_found and classes[start - 1] & (SUFFIX | DIRECTIONAL):
-                return False  # "Peachtree Street, NE" is a directional
-        if zip_found or after_comma:
+            if (
+                not zip_found
+                and not after_comma
+                and classes[start] & DIRECTIONAL
+                and classes[start - 1] & SUFFIX
+            ):
+                return False  # "Cedar Lake Anx NE": after a street type, NE is a directional
+            if (
+                after_comma
+                and not zip_found
+                and classes[start] & DIRECTIONAL
+                and classes[start - 1] & (SUFFIX | DIRECTIONAL)
+            ):
+                return False  # "Peachtree Street, NE" is a directional; "Miami Shores, FL" a state
+        if zip_found:
             return True
+        if after_comma:
+            # "260 5th Ave, New York": a state's name that is also the name of a city of
+            # that state, right after the street, is the city; after a city of that state
+            # ("Albany, New York") the state.
+            return not (
+                len(key) > 2
+                and place_words(key) in places().state_cities.get(_STATES[key], _NO_NAMES)
+                and not self._city_before(start, _STATES[key])
+            )
         if start < 2:
             return False
         if n == 1 and classes[start] & (SUFFIX | DIRECTIONAL | UNIT):
-            # "123 Oak Ct" is Court; "123 Main St Hartford CT" and
-            # "1275 Cromwell Ave Rocky Hill CT" are Connecticut.
+            # "123 Oak Ct" is Court; "123 Main St Hartford CT", "1275 Cromwell Ave Rocky
+            # Hill CT" and "500 US 19 Clearwater FL" (a city of Florida before it) are states.
             if classes[start - 1] & (COMMON_SUFFIX | DIRECTIONAL):
                 return False
-            return any(c & SUFFIX for c in classes[1 : start - 1]) or any(self.commas[1 : start - 1])
+            if any(c & SUFFIX for c in classes[1 : start - 1]) or any(self.commas[1 : start - 1]):
+                return True
+            return self._city_before(start, _STATES[key])
         if len(key) > 2:
-            # "3719 Old Alabama" is a street; "123 Main St Lafayette Indiana" a state.
-            return any(c & SUFFIX for c in classes[1 : start - 1]) and prev not in _OF_WORDS
+            # "3719 Old Alabama" is a street; "123 Main St Lafayette Indiana" and
+            # "610 East Main Marion Kansas" (a city of Kansas before it) are states.
+            if prev in _OF_WORDS:
+                return False
+            if any(c & SUFFIX for c in classes[1 : start - 1]):
+                return True
+            return self._city_before(start, _STATES[key])
         return True
+
+    def _city_before(self, start: int, state: str) -> bool:
+        """Do the words just before ``start`` name a city of ``state``, and leave
+        a street before the city ("500 US 19 Clearwater FL"; not "11449 South
+        Monroe Ct", whose street would be only "South")?"""
+        classes = self.classes
+        for w in range(1, min(_CITY_MAX_WORDS, start - 2) + 1):
+            city_start = start - w
+            street_words = [k for k in range(1, city_start) if not classes[k] & DIRECTIONAL]
+            if street_words and self._known_place(city_start, start, state):
+                return True
+        return False
 
     # -- the street, read from the left ---------------------------------------
 
+    def _informal_directionals(self) -> None:
+        """ "So" and "No" are directionals where a directional stands: after the
+        house number before a name ("610 So Elm St") or after a street type
+        ("12 Lake Shore Dr So"); "No 12" stays a number sign."""
+        keys, classes, end = self.keys, self.classes, self.end
+        for n in range(1, end):
+            if not classes[n] & INFORMAL or (n + 1 < end and classes[n + 1] & DIGIT):
+                continue
+            before = classes[n - 1]
+            number_before = before & DIGIT or (n >= 2 and classes[n - 2] & DIGIT and len(keys[n - 1]) == 1)
+            after_number = (
+                number_before
+                and n + 1 < end
+                and keys[n + 1].isalpha()
+                and not (classes[n + 1] & SUFFIX and (n + 2 >= end or self.commas[n + 1]))
+            )
+            after_type = before & SUFFIX and n >= 2
+            if after_number or after_type:
+                classes[n] = (classes[n] | DIRECTIONAL) & ~UNIT
+
+    def _suite_words(self) -> None:
+        """ "St 1400" after a street type is a suite ("7777 Bonhomme Ave St 1400")."""
+        keys, classes = self.keys, self.classes
+        for n in range(2, self.end - 1):
+            if (
+                keys[n] in _SUITE_WORDS
+                and classes[n - 1] & SUFFIX
+                and classes[n + 1] & DIGIT
+                and not self.commas[n]
+            ):
+                classes[n] = (classes[n] | UNIT) & ~(SUFFIX | COMMON_SUFFIX)
+
     def read(self) -> bool:
         """Read the tokens; False when no street or box was found."""
+        if self.informal:
+            self._informal_directionals()
+        self._suite_words()
         self._read_place()
         if self.end == 0:
             return False
@@ -234,20 +388,122 @@ class Reader:
         if after is None:
             after = self._number(i)
             if after is None:
+                i = self._after_building_name(i)
+                if i > 0:
+                    after = self._special(i)
+                    if after is None:
+                        after = self._number(i)
+                        if after is not None:
+                            after = self._street_and_units(self._unit_after_number(after))
+                            after = self._two_streets(i, after)
+                if after is None:
+                    return False
+                self._city(after)
+                return self._done()
+            if after is None:
                 return False
-            after = self._street_and_units(after)
+            after = self._street_and_units(self._unit_after_number(after))
+            after = self._two_streets(i, after)
         self._city(after)
+        return self._done()
+
+    def _leave_out(self, what: str) -> None:
+        """Words of the text that are no part of the address: warned about, and less sure."""
+        self.warnings.append(f"words left out: {what}")
+        self.left_out += 1
+
+    def _done(self) -> bool:
+        """Finish: False when no street or box was found; else set the confidence."""
         if not self.spans.get("street") and not self.po_box:
             return False  # "42": a number alone is no address
-        penalty = self.penalty + 0.4 * sum(w.startswith("words left out") for w in self.warnings)
+        penalty = self.penalty + 0.4 * self.left_out
         self.confidence = round(max(0.0, min(1.0, 1.0 - penalty)), 3)
         return True
+
+    def _second_street(self, start: int) -> tuple[int, int]:
+        """A second street address after the first street, as (its house number's
+        index, its type's index), or (-1, -1): "One Midtown Plaza 1360 Peachtree
+        Street", "1201 Peachtree St NE 400 Colony Square"."""
+        keys, classes, commas, end = self.keys, self.classes, self.commas, self.end
+        for q in range(max(start, 1), end - 2):
+            if not keys[q].isdigit() or classes[q - 1] & UNIT or keys[q - 1] == "#":
+                continue  # "Suite 500" is a unit
+            for m in range(q + 2, min(q + 7, end)):
+                if commas[m - 1] or classes[m] & DIGIT:
+                    break
+                if classes[m] & COMMON_SUFFIX or _SUFFIXES.get(keys[m], "") in _BUILDING_TYPES:
+                    return q, m
+        return -1, -1
+
+    def _two_streets(self, i: int, after: int) -> int:
+        """Two street addresses in one text: the one whose type names a building
+        ("Plaza", "Center", "Square", "Place") is the building; the other is the
+        address. The building's words are left out, with a warning."""
+        if "tag" not in self.spans and not self.commas[self.zone_end - 1]:
+            return after  # no complete first street: one long name ("Ben C Pratt 6 Mile Cypress Pkwy")
+        q, m = self._second_street(self.zone_end)
+        if q < 0:
+            return after
+        keys, spans = self.keys, self.spans
+        first_tag = spans.get("tag", ())
+        first_is_building = len(first_tag) > 0 and _SUFFIXES.get(keys[first_tag[0]], "") in _BUILDING_TYPES
+        if not first_is_building:
+            # The second is the building: its number is no unit, its words no city.
+            self.apt_levels = [
+                (d, ident) for d, ident in self.apt_levels if not any(q <= w <= m for w in (d, *ident))
+            ]
+            self._leave_out(repr(self._raw(range(q, m + 1))))
+            return max(after, m + 1)
+        # The first is the building: read the address from the second number on.
+        self._leave_out(repr(self._raw(range(i, self.zone_end))))
+        self.apt_levels = [(d, ident) for d, ident in self.apt_levels if all(w < q for w in (d, *ident))]
+        for name in ("number", "prefix", "street", "tag", "direction", "tail"):
+            spans.pop(name, None)
+        number_end = self._number(q)
+        return after if number_end is None else self._street_and_units(number_end)
+
+    def _after_building_name(self, i: int) -> int:
+        """Where the address starts after a name written first: a building
+        ("DeKalb Peachtree Airport, 2000 Airport Road", "Rodney Square North 1100
+        N Market St") or a station ("Church Street Station PO Box 6262"); 0 if none."""
+        keys, commas, classes = self.keys, self.commas, self.classes
+        for j in range(i + 1, self.end - 1):
+            starts = (keys[j].isdigit() and (commas[j - 1] or self._street_after(j))) or (
+                keys[j] in _PO_BOX_FIRST and self._match_head(j, _PO_BOX_HEADS) > 0 and keys[j] != "BOX"
+            )
+            if starts:
+                self._leave_out(repr(self._raw(range(i, j))))
+                return self._leading_units(j)
+            if classes[j] & DIGIT and not commas[j - 1]:
+                return 0  # "Suite 4 ...": not a name
+        return 0
+
+    def _street_after(self, j: int) -> bool:
+        """Does a street with its type (or a directional and a name) follow the number at ``j``?"""
+        keys, classes = self.keys, self.classes
+        if j + 2 < self.end and classes[j + 1] & DIRECTIONAL and keys[j + 2].isalpha():
+            return True
+        return self._type_follows(j)
+
+    def _unit_after_number(self, j: int) -> int:
+        """A unit written with "#" between the house number and the street
+        ("6910 # G Mary Caroline Cir"): recorded; returns where the street starts."""
+        keys = self.keys
+        if j + 2 < self.end and keys[j] == "#" and _UNIT_ID.match(keys[j + 1]) and not self.commas[j + 1]:
+            self.apt_levels.append((-1, (j + 1,)))
+            return j + 2
+        return j
 
     def _leading_units(self, i: int) -> int:
         """Units written before the house number ("Apt 4, 123 Main St")."""
         keys, classes = self.keys, self.classes
+        if i + 1 < self.end and _GLUED_UNIT.match(keys[i]) and _NUMBER.match(keys[i + 1]):
+            self.apt_levels.append((-1, (i,)))  # "Lt42 99 Some Road"
+            i += 1
         while i + 2 < self.end and (classes[i] & UNIT or keys[i] == "#"):
             j = i + 1
+            if keys[i] == "#" and i == 0 and _NUMBER.match(keys[j]) and not _NUMBER.match(keys[j + 1]):
+                break  # "# 2 Turner Rd": a number sign before the house number
             if not _UNIT_ID.match(keys[j]) or not _NUMBER.match(keys[j + 1]):
                 break
             if i + 3 < self.end and keys[j + 1] in _BOX_WORDS:
@@ -304,6 +560,9 @@ class Reader:
         if i >= end:
             return None
         key = keys[i]
+        if key == "#" and i + 2 < end and _NUMBER.match(keys[i + 1]):
+            i += 1  # "# 2 Turner Rd": a number sign before the house number
+            key = keys[i]
         if i + 1 < end and _GRID_HALF.match(key) and _GRID_HALF.match(keys[i + 1]):
             self.spans["number"] = (i, i + 1)  # "W148 N9748 Tree Tops Dr"
             return i + 2
@@ -315,16 +574,40 @@ class Reader:
         elif (
             j + 1 < end
             and not self.commas[i]
+            and key.isdigit()
+            and (keys[j] == "&" or keys[j] == "AND")
+            and keys[j + 1].isdigit()
+        ):
+            j += 2  # "12 & 14 Main St": a range of house numbers
+        elif (
+            j + 1 < end
+            and not self.commas[i]
+            and key.isdigit()
+            and keys[j].isdigit()
+            and self.classes[j + 1] & DIRECTIONAL
+            and j + 2 < end
+            and not self.classes[j + 2] & SUFFIX  # "20713 2700 N Ave": 2700 N is the street
+        ):
+            j += 1  # "3012 16 E 92nd St", "358 370 E 71st": a range of house numbers
+        elif (
+            j + 1 < end
+            and not self.commas[i]
             and len(keys[j]) == 1
             and keys[j].isalpha()
             and not self.classes[j] & DIRECTIONAL
-            and len(keys[j + 1]) >= 2
-            and keys[j + 1].isalpha()
+            and (
+                len(keys[j + 1]) >= 2
+                or (self.classes[j + 1] & DIRECTIONAL and j + 2 < end and keys[j + 2].isalpha())
+            )
+            and keys[j + 1].replace(" ", "").isalpha()
             and keys[j + 1] not in _OF_WORDS
             and keys[j + 1] != "AND"
-            and not (self.classes[j + 1] & SUFFIX and (j + 2 >= end or self.commas[j + 1]))
+            and not self.classes[j + 1] & SUFFIX
         ):
-            j += 1  # "4922 B South Cornell"; not "2964 L B J Fwy", "123 A St"
+            # "4922 B South Cornell", "1809 C Cross Beam Dr"; not "2964 L B J Fwy", and not
+            # a letter-named street: after a single letter a street type is its type
+            # ("1250 H St NE", "400 C Street Southwest", "123 A St").
+            j += 1
         self.spans["number"] = range(i, j)
         return j
 
@@ -361,11 +644,11 @@ class Reader:
                 return k + 1
             return None
         if classes[j] & UNIT:
-            designator = _UNITS[key]
+            designator = _designator(key)
             k = j + 1
             if k < end and keys[k] == "#":
                 k += 1
-            if k < end and _UNIT_ID.match(keys[k]) and not self.commas[j]:
+            if k < end and _UNIT_ID.match(keys[k]) and not classes[k] & UNIT and not self.commas[j]:
                 m = self._unit_identifier(k)
                 self.apt_levels.append((j, range(k, m)))
                 if m < end and classes[m] & FLOOR_AFTER and not self.commas[m - 1]:
@@ -393,6 +676,18 @@ class Reader:
         if street_done and (classes[j] & DIGIT or len(key) == 1) and _UNIT_ID.match(key):
             self.apt_levels.append((-1, (j,)))  # "St East 100"
             return j + 1
+        if (
+            street_done
+            and len(key) == 2
+            and key.isalpha()
+            and j + 1 == end
+            and "state" not in self.spans
+            and "zip" not in self.spans
+            and classes[j - 1] & SUFFIX
+            and not classes[j] & (DIRECTIONAL | STATE_CODE | SUFFIX)
+        ):
+            self.apt_levels.append((-1, (j,)))  # "Webster Avenue LH": two letters ending the line
+            return j + 1
         return None
 
     def _is_unit_start(self, j: int, zone_start: int) -> bool:
@@ -404,21 +699,39 @@ class Reader:
         cls = classes[j]
         prev_cls = classes[j - 1]
         at_segment_end = self.commas[j] or j + 1 == end
-        if prev_cls & HIGHWAY and (cls & DIGIT or key == "NO" or key == "NUMBER"):
-            return False  # "Highway No. 202", "Route 5"; not "Main Hwy Apt 1"
+        if prev_cls & HIGHWAY and (
+            cls & DIGIT
+            or (
+                (key == "NO" or key == "NUMBER")
+                and (j - 1 == zone_start or classes[j - 2] & (MODIFIER | STATE_CODE))
+            )
+        ):
+            return False  # "Highway No. 202", "US Hwy No 5", "Route 5"; not "Main Hwy Apt 1", "Main Hwy No 1"
+        if cls & DIGIT and (
+            self._designation_before(j, zone_start) or (j - 1 == zone_start and len(keys[zone_start]) == 1)
+        ):
+            return False  # "Farm to Market 2222", "TX 121", "F 41": the route's number
         if cls & UNIT:
-            designator = _UNITS[key]
+            designator = _designator(key)
             if j + 1 < end:
                 nxt = keys[j + 1]
                 if (
-                    (_UNIT_ID.match(nxt) or (nxt == "#" and designator in _UNITS_NEED_ID))
+                    (
+                        (_UNIT_ID.match(nxt) and not classes[j + 1] & UNIT)
+                        or (nxt == "#" and designator in _UNITS_NEED_ID)
+                    )
                     and not classes[j + 1] & SUFFIX
-                    and not (cls & SUFFIX and classes[j + 1] & DIRECTIONAL)
+                    and not (cls & SUFFIX and (classes[j + 1] & DIRECTIONAL or nxt == "#"))
                 ):
-                    return True  # not "Key West Dr", "Trailer Park Rd", "Main Trlr N"
+                    return True  # not "Key West Dr", "Trailer Park Rd", "Main Trlr N", "Main Trlr # 4"
                 if designator == "FL" and classes[j + 1] & ORDINAL:
                     return True
-            if j - zone_start >= 2 and prev_cls & (SUFFIX | DIRECTIONAL) and designator in _UNITS_NEED_ID:
+            if (
+                j - zone_start >= 2
+                and prev_cls & (SUFFIX | DIRECTIONAL)
+                and designator in _UNITS_NEED_ID
+                and not cls & SUFFIX  # "Cedar Lake Key": a type, not a unit without its number
+            ):
                 return not (j + 1 < end and classes[j + 1] & SUFFIX)  # "Pl NE Unit Cedar Rapids"
             if (
                 designator not in _UNITS_NEED_ID
@@ -455,6 +768,7 @@ class Reader:
                     and not cls & ORDINAL
                     and not (j + 1 < end and classes[j + 1] & SUFFIX)
                     and not self.commas[j - 1]
+                    and not self._type_follows(j)
                 ):
                     return True
             return False
@@ -464,10 +778,21 @@ class Reader:
             and not cls & (DIRECTIONAL | STATE_CODE | SUFFIX)
             and (at_segment_end or classes[j + 1] & STATE_CODE == 0)
             and prev_cls & (SUFFIX | DIRECTIONAL)
-            and j - 2 > zone_start
+            and (j - 2 > zone_start or (len(key) == 2 and at_segment_end and j - 2 >= zone_start))
             and not classes[j - 2] & DIRECTIONAL
         ):
-            return True  # "Summit Court B", "Webster Avenue LH", not "South Ave O"
+            return True  # "Summit Court B", "Webster Avenue LH", not "South Ave O" (Avenue O)
+        return False
+
+    def _type_follows(self, j: int) -> bool:
+        """Does the street go on after the number at ``j`` to its type, in the same
+        segment ("Ben C Pratt 6 Mile Cypress Pkwy")?"""
+        keys, classes, commas = self.keys, self.classes, self.commas
+        for m in range(j + 1, min(j + 5, self.end)):
+            if commas[m - 1] or classes[m] & (UNIT | DIGIT) or not keys[m].isalpha():
+                return False
+            if classes[m] & COMMON_SUFFIX and m > j + 1:
+                return True
         return False
 
     def _segment_is_unit(self, k: int) -> bool:
@@ -499,13 +824,25 @@ class Reader:
                 break
             j += 1
         k = zone_end
+        self.zone_end = zone_end
         post_direction = -1
+        # "Wentworth Avenue Riverdale, W IL": a stray word alone between the street's
+        # segment and the place, after a segment that does not end in a street type.
+        stray = (
+            k + 1 == end
+            and commas[k - 1]
+            and ("state" in self.spans or "zip" in self.spans)
+            and self._stray(k)
+            # not "Foxfield Lane, SE"; but "Powder Springs, W GA" (a city ends the segment)
+            and (not self.classes[zone_end - 1] & (SUFFIX | DIRECTIONAL) or self._ends_in_city(i, zone_end))
+        )
         if (
             k < end
             and commas[k - 1]
             and self.classes[k] & DIRECTIONAL
             and k > i + 1
-            and (len(keys[k]) == 2 or commas[k] or k + 1 == end)
+            and (len(keys[k].replace(" ", "")) == 2 or commas[k] or k + 1 == end)
+            and not stray
         ):
             post_direction = k  # "1800 M Street, NW, Washington"; not "..., N. Hollywood"
             k += 1
@@ -516,7 +853,7 @@ class Reader:
             k = after
         # The city follows the units; the zone's own tail can only be the
         # city when nothing but the place follows it.
-        tail_allowed = k == zone_end and not (k < end and commas[k - 1])
+        tail_allowed = k == zone_end and (not (k < end and commas[k - 1]) or stray)
         reading = self._best_street(i, zone_end, tail_allowed)
         if reading is None:
             self.penalty += 1.0
@@ -539,10 +876,12 @@ class Reader:
             else:
                 self.spans["direction"] = (post_direction,)
         if s < zone_end:
-            if tail_allowed:
+            if zone_end - s == 1 and self.classes[s] & DIGIT and _UNIT_ID.match(keys[s]):
+                self.apt_levels.append((-1, (s,)))  # "Cptl of TX Highway 3": a lone number is no city
+            elif tail_allowed:
                 self.spans["tail"] = range(s, zone_end)
             else:
-                self.warnings.append(f"words left out: {self._raw(range(s, zone_end))!r}")
+                self._leave_out(repr(self._raw(range(s, zone_end))))
         if post_direction >= 0 and direction >= 0:
             # The street had its direction: the word after the comma starts the city.
             return post_direction
@@ -577,6 +916,12 @@ class Reader:
                 ends.append(zone_end)
             else:
                 ends = list(range(first, zone_end + 1))
+            if tail_allowed:
+                ends.extend(
+                    e
+                    for e in range(max(first, zone_end - _CITY_MAX_WORDS), zone_end)
+                    if e not in ends and self._known_place(e, zone_end)
+                )
             for s in ends:
                 with_direction = (False, True) if classes[s - 1] & DIRECTIONAL and s - p >= 2 else (False,)
                 for direction in with_direction:
@@ -615,8 +960,12 @@ class Reader:
             if s - p < 2 or not classes[last] & DIRECTIONAL or last < highway_end:
                 return None
             score += 0.5
-            if s < zone_end and len(keys[last].replace(" ", "")) > 2:
-                score -= 1.5  # "Main St West Lafayette": West starts the city
+            if (
+                s < zone_end
+                and len(keys[last].replace(" ", "")) > 2
+                and (self._known_place(last, zone_end) or not self._known_place(s, zone_end))
+            ):
+                score -= 1.5  # "Main St West Lafayette": West starts the city (not "300 West Salt Lake City")
             last -= 1
         body_start = p
         tag = -1
@@ -624,17 +973,21 @@ class Reader:
             tag = last
             cls = classes[tag]
             key = keys[tag]
-            abbreviation = _SUFFIXES[key]
             if cls & COMMON_SUFFIX:
                 score += 3.0
-            elif key == _SUFFIX_NAMES[abbreviation] and abbreviation not in _TYPE_LIKE_SUFFIXES:
+            elif _suffix_of(key) not in _TYPE_LIKE_SUFFIXES:
+                # However the type is spelled (so that canonical text reads back alike):
                 if last - 1 == p and classes[p] & (ORDINAL | DIGIT):
                     score += 2.0  # "42nd Gardens": a numbered street has a type
+                elif p > i:
+                    # "S Cottage Grove", "N Central Park": a grid street with its
+                    # directional and without its type ends in a type-like name word.
+                    score += 0.6
                 else:
-                    score += 0.6  # "Cottage Grove", "Stony Island": often the name itself
+                    score += 1.2  # "Hidden Meadow", "Moon Canyon": the type
             else:
                 score += 1.2
-            if s < zone_end and classes[s] & SUFFIX and not with_direction and keys[s] not in _CITY_STARTERS:
+            if s < zone_end and classes[s] & SUFFIX and not with_direction and not _starts_city(keys[s]):
                 score -= 2.0  # "Park | Ave": the second of two type words is the type
             last -= 1
             if (
@@ -674,33 +1027,106 @@ class Reader:
             score -= 0.5
         if first_cls & SUFFIX and n >= 2 and keys[body_start + 1] in _OF_WORDS:
             score += 1.0  # "Avenue of the Americas"
+        if tag < 0 and highway_end <= p:
+            for k in range(body_start + 1, body_end - 1):
+                if classes[k] & SUFFIX and not classes[k + 1] & DIGIT:  # not "Country Road 183"
+                    score -= 2.0  # "Main Aly Salt | Lake City": a common type inside a typeless name
+                    break
         if n > 3:
             score -= 0.4 * (n - 3)
+            for k in range(body_start + 1, body_end - 1):
+                if (
+                    classes[k] & COMMON_SUFFIX
+                    and classes[k + 1] & DIRECTIONAL
+                    and not classes[k + 1] & SUFFIX
+                ):
+                    score -= 2.5  # "King Jr Ave SE Maple View Flats": "Ave SE" ended the street
+                    break
         return score, tag, direction
 
+    def _known_place(self, start: int, end: int, state_code: str = "") -> bool:
+        """Are the words ``[start, end)`` a city of the gazetteer (for the
+        address's ZIP or state when it has one, else anywhere)? A directional
+        first word counts spelled out ("W Palm Beach" is West Palm Beach)."""
+        n = end - start
+        if n <= 0 or n > _CITY_MAX_WORDS:
+            return False
+        keys = self.keys
+        first = _NAME_ABBREVIATIONS.get(keys[start], keys[start])
+        spelled = _DIRECTION_WORDS.get(first) if n > 1 else None
+        gazetteer = places()
+        if first not in gazetteer.first_words and spelled is None:
+            return False  # most words begin no city name: no need to join them
+        memo_key = (start << 8) | end
+        if not state_code:
+            known = self.place_memo.get(memo_key)
+            if known is not None:
+                return known
+        words = [first.replace("-", " ").replace("'", "")]
+        for k in range(start + 1, end):
+            word = keys[k]
+            words.append(_NAME_ABBREVIATIONS.get(word, word).replace("-", " ").replace("'", ""))
+        name = " ".join(words)
+        other = " ".join([spelled, *words[1:]]) if spelled is not None else ""
+        zip_span = self.spans.get("zip", ())
+        state_span = self.spans.get("state", ())
+        found = False
+        if zip_span and not state_code:
+            names = gazetteer.zip_cities.get(keys[zip_span[0]][:5], ())
+            found = name in names or other in names
+        if not found and (state_span or state_code):
+            state = state_code or _STATES.get(" ".join([keys[k] for k in state_span]), "")
+            names_in_state = gazetteer.state_cities.get(state, _NO_NAMES)
+            found = name in names_in_state or other in names_in_state
+        elif not found and not zip_span:
+            found = name in gazetteer.cities or other in gazetteer.cities
+        if not state_code:
+            self.place_memo[memo_key] = found
+        return found
+
     def _tail_score(self, s: int, zone_end: int, tail_allowed: bool, place_known: bool) -> float:
+        """How likely the words ``[s, zone_end)`` after the street are the city."""
         n = zone_end - s
         if not tail_allowed:
-            return -1.5 * n
+            # A building name between the street and its units is left out ("Frederick Rd The
+            # Reed, Rockville"); a single word before the comma rarely is one ("Cottage Grove
+            # Woods, Cedar Rapids").
+            return -3.5 if n == 1 and self.commas[zone_end - 1] else -1.5 * n
         keys, classes = self.keys, self.classes
-        score = 2.0 if place_known else -0.8
+        known = self._known_place(s, zone_end)
+        # A city of the gazetteer wins, the longer name first ("W Palm Beach" over "Palm Beach").
+        score = (4.5 if place_known else -1.0) + 0.3 * n if known else (1.5 if place_known else -2.5)
         first = keys[s]
         if len(first) == 1 and first.isalpha() and not classes[s] & DIRECTIONAL:
             score -= 3.0  # "Calle A | San Juan", not "Calle | A San Juan"
-        if classes[s] & SUFFIX and first not in _CITY_STARTERS:
+        if (
+            classes[s] & SUFFIX
+            and not (_starts_city(first) and n > 1)
+            and not (known and (place_known or n > 1))
+        ):
             # "Center Point" may be a city; "Ln Center Point" is not.
-            score -= 1.0 if first == _SUFFIX_NAMES[_SUFFIXES[first]] else 4.0
-        if classes[s] & DIRECTIONAL and (len(first.replace(" ", "")) <= 2 or n == 1):
+            score -= 4.0
+        if not known and classes[s] & DIRECTIONAL and (len(first.replace(" ", "")) <= 2 or n == 1):
             score -= 4.0 if n == 1 else 2.0
         if any(c & DIGIT for c in classes[s:zone_end]):
             score -= 3.0
-        if n > 3:
+        if n > 3 and not known:
             score -= 0.7 * (n - 3)
         return score
 
     def _highway_end(self, p: int, zone_end: int) -> int:
-        """If the zone from ``p`` is a numbered highway ("State Hwy 7 Business"), its end; else ``p``."""
+        """If the zone from ``p`` is a numbered highway ("State Hwy 7 Business",
+        "Farm to Market 2222", "TX 121"), its end; else ``p``."""
         keys, classes = self.keys, self.classes
+        if keys[p] in _HIGHWAY_FIRST:
+            for size in range(min(_HIGHWAY_MAX, zone_end - p - 1), 1, -1):
+                if tuple(keys[p : p + size]) in _HIGHWAY_PHRASES and self._route_identifier(p + size):
+                    return self._after_trailers(p + size + 1, zone_end)
+        if keys[p] in _STATE_FIRST:
+            for size in range(min(_STATE_MAX, zone_end - p - 1), 0, -1):
+                # A state before a route number is the state's route ("TX 121", "California 1").
+                if " ".join(keys[p : p + size]) in _STATES and keys[p + size].isdigit():
+                    return self._after_trailers(p + size + 1, zone_end)
         j = p
         while (
             j + 1 < zone_end
@@ -721,36 +1147,103 @@ class Reader:
             or (ident.isalpha() and len(ident) <= 3 and not classes[j + 1] & DIRECTIONAL)
         ):
             return p
-        e = j + 2
-        while e < zone_end and classes[e] & TRAILER:
-            e += 1
+        return self._after_trailers(j + 2, zone_end)
+
+    def _designation_before(self, j: int, zone_start: int) -> bool:
+        """Does a highway designation ("Farm to Market", "C R") or, first in the
+        street, a state's name ("TX", "California") end just before ``j``?"""
+        keys = self.keys
+        last = keys[j - 1]
+        if last in _HIGHWAY_LAST:
+            for size in range(2, min(_HIGHWAY_MAX, j - zone_start) + 1):
+                if tuple(keys[j - size : j]) in _HIGHWAY_PHRASES:
+                    return True
+        return (
+            last in _STATE_LAST and j - zone_start <= _STATE_MAX and " ".join(keys[zone_start:j]) in _STATES
+        )
+
+    def _route_identifier(self, k: int) -> bool:
+        """Is the word at ``k`` a route's identifier ("2222", "A1A", "MM")?"""
+        key = self.keys[k]
+        return bool(self.classes[k] & DIGIT) or (
+            key.isalpha() and len(key) <= 3 and not self.classes[k] & DIRECTIONAL
+        )
+
+    def _after_trailers(self, e: int, zone_end: int) -> int:
+        while e < zone_end and self.classes[e] & TRAILER:
+            e += 1  # "Highway 71 Business"
         return e
 
     def _city(self, k: int) -> None:
-        """Everything between the street and the state/ZIP is the city."""
+        """Everything between the street and the state/ZIP is the city, but for
+        units and building names. Comma segments: the last is the city; earlier
+        ones are building names or second lines, left out with a warning. A unit
+        inside a segment is read as a unit, and splits the segment: a building
+        name before it, the city after it ("..., Tower Place Ste 1685",
+        "..., Suite 1730 Atlanta, GA")."""
         tail = self.spans.pop("tail", ())
         words = [*tail, *range(k, self.end)]
         if not words:
             return
-        # Several comma segments: the last is the city; earlier ones are
-        # building names or second lines.
         segments: list[list[int]] = [[]]
         commas = self.commas
         for w in words:
             segments[-1].append(w)
             if commas[w]:
                 segments.append([])
-        segments = [seg for seg in segments if seg]
-        city = segments[-1]
-        for extra in segments[:-1]:
-            self.warnings.append(f"words left out: {self._raw(extra)!r}")
+        pieces: list[list[int]] = []  # what is left of each segment, in order
+        city: list[int] = []
+        for n, seg in enumerate(segments):
+            if not seg:
+                continue
+            before, after, unit = self._split_at_unit(seg)
+            last = n == len(segments) - 1 or not any(segments[n + 1 :])
+            if last:
+                if unit:
+                    city = after
+                    if before:
+                        pieces.append(before)
+                else:
+                    city = before
+            else:
+                pieces.extend(p for p in (before, after) if p)
+        if pieces and len(city) == 1 and self._stray(city[0]):
+            # "39 Main St, Anoka, W MN 55303": a stray letter or directional before the
+            # state is no city; the segment before it is.
+            pieces, city = [*pieces[:-1], city], pieces[-1]
+        for extra in pieces:
+            self._leave_out(repr(self._raw(extra)))
             self.penalty += 0.3
+        if not city:
+            return
         if any(self.classes[w] & DIGIT for w in city):
             self.warnings.append(f"city has digits: {self._raw(city)!r}")
             self.penalty += 0.6
         if "state" not in self.spans and "zip" not in self.spans and not (k > 0 and commas[k - 1]):
             self.penalty += 0.3  # no anchor: a city guessed from word order alone
         self.spans["city"] = city
+
+    def _ends_in_city(self, i: int, zone_end: int) -> bool:
+        """Does the zone ``[i, zone_end)`` end in a city of the gazetteer, after a street?"""
+        return any(
+            self._known_place(e, zone_end) for e in range(max(i + 1, zone_end - _CITY_MAX_WORDS), zone_end)
+        )
+
+    def _stray(self, k: int) -> bool:
+        """A word that cannot be a city alone: one letter, a directional, a number."""
+        key = self.keys[k]
+        return len(key) == 1 or bool(self.classes[k] & (DIRECTIONAL | DIGIT))
+
+    def _split_at_unit(self, seg: list[int]) -> tuple[list[int], list[int], bool]:
+        """(words before, words after, found): the first unit written with its
+        designator or "#" inside a segment, recorded as a unit level."""
+        end = seg[-1] + 1
+        for n, w in enumerate(seg):
+            if self.keys[w] == "#" or self.classes[w] & UNIT:
+                after = self._unit_at(w, street_done=True)
+                if after is not None and after <= end:
+                    return seg[:n], list(range(after, end)), True
+        return seg, [], False
 
     # -- results -------------------------------------------------------------
 
@@ -778,7 +1271,7 @@ class Reader:
         parts: list[str] = []
         for n, (designator, ident) in enumerate(self.apt_levels):
             if ident:
-                kind = _UNITS.get(self.keys[designator]) if designator >= 0 else None
+                kind = _designator(self.keys[designator]) if designator >= 0 else None
                 if kind == "#" or (kind == "BLDG" and n < last):
                     parts.append(raws[designator] if kind == "#" else raws[designator].rstrip("."))
                 parts.extend(raws[k] for k in ident)
@@ -786,78 +1279,62 @@ class Reader:
                 parts.append(raws[designator].rstrip("."))
         return " ".join(parts).strip(" .,;#") or None
 
-    def result(self) -> Address:
-        """The address as written."""
+    def parts(self) -> Parts:
+        """What the text says, as written: (po_box, number, prefix, street, tag,
+        direction, apt, city, state, zip)."""
         spans, raw = self.spans, self._raw
-        address = Address(
-            po_box=self.po_box,
-            number=raw(spans.get("number", ())),
-            prefix=raw(spans.get("prefix", ())),
-            street=raw(spans.get("street", ())),
-            tag=raw(spans.get("tag", ())),
-            direction=raw(spans.get("direction", ())),
-            apt=self._apt(),
-            city=raw(spans.get("city", ())),
-            state=raw(spans.get("state", ())),
-            zip=raw(spans.get("zip", ())),
-        )
-        return address
-
-    def canonical_parts(
-        self,
-    ) -> tuple[
-        str | None,
-        str | None,
-        str | None,
-        str | None,
-        str | None,
-        str | None,
-        str | None,
-        str | None,
-        str | None,
-    ]:
-        """(number, prefix, street, tag, direction, apt, city, state, zip) in
-        canonical form, from the token keys."""
-        spans, words, keys = self.spans, self._words, self.keys
-        number = words(spans.get("number"))
-        street = words(spans.get("street"))
-        state = words(spans.get("state"))
-        prefix = spans.get("prefix")
-        tag = spans.get("tag")
-        direction = spans.get("direction")
-        zip_span = spans.get("zip")
         return (
-            number_from_words(number) if number else None,
-            _DIRECTIONALS[keys[prefix[0]]] if prefix else None,
-            street_from_words(street) if street else None,
-            _SUFFIXES[keys[tag[0]]] if tag else None,
-            _DIRECTIONALS[keys[direction[0]]] if direction else None,
-            canonical_apt(self._apt()) if self.apt_levels else None,
-            words(spans.get("city")),
-            state_from_words(state) if state else None,
-            canonical_zip(self._raw(zip_span)) if zip_span else None,
+            self.po_box,
+            raw(spans.get("number", ())),
+            raw(spans.get("prefix", ())),
+            raw(spans.get("street", ())),
+            raw(spans.get("tag", ())),
+            raw(spans.get("direction", ())),
+            self._apt(),
+            raw(spans.get("city", ())),
+            raw(spans.get("state", ())),
+            raw(spans.get("zip", ())),
         )
 
-    def canonical(self) -> Address:
-        """The canonical form, from the token keys (== canonicalize(result()))."""
-        number, prefix, street, tag, direction, apt, city, state, zip_code = self.canonical_parts()
-        return Address(
-            po_box=self.po_box,
-            number=number,
-            prefix=prefix,
-            street=street,
-            tag=tag,
-            direction=direction,
-            apt=apt,
-            city=city,
-            state=state,
-            zip=zip_code,
+    def canonical_parts(self) -> Parts:
+        """The canonical form of :meth:`parts`, by the one set of rules
+        (:func:`addrmatch._canon.parts_from_words`), fed the token keys: they
+        are already the canonical words of the raw text."""
+        spans, words = self.spans, self._words
+        return parts_from_words(
+            self.po_box,
+            words(spans.get("number")),
+            words(spans.get("prefix")),
+            words(spans.get("street")),
+            words(spans.get("tag")),
+            words(spans.get("direction")),
+            canonical_words(self._apt()) if self.apt_levels else None,
+            words(spans.get("city")),
+            words(spans.get("state")),
+            self._raw(spans.get("zip", ())),
         )
 
     def key(self) -> str:
         """The match key of the canonical form, without building an Address."""
-        number, prefix, street, tag, direction, apt, city, state, zip_code = self.canonical_parts()
-        return key_from_parts(self.po_box, number, prefix, street, tag, direction, apt, city, state, zip_code)
+        return key_from_parts(*self.canonical_parts())
+
+
+def _suffix_of(key: str) -> str:
+    """The C1 abbreviation of a word the tokenizer classed as a street type."""
+    found = _SUFFIXES.get(key)
+    return found if found is not None else _SUFFIX_ALIASES.get(key, key)
+
+
+def _designator(key: str) -> str:
+    """The C2 abbreviation of a word the reader classed as a unit designator
+    (a C2 word, or "St" read as a suite: "Ave St 1400")."""
+    found = _UNITS.get(key)
+    return found if found is not None else _SUITE_WORDS.get(key, key)
+
+
+def _starts_city(key: str) -> bool:
+    """Does a city name begin with this word ("Fort Lauderdale", "Lake Forest", "St Paul")?"""
+    return _NAME_ABBREVIATIONS.get(key, key) in places().city_first_words
 
 
 def _floor_word(key: str, cls: int) -> bool:

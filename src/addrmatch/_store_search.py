@@ -61,7 +61,8 @@ _WORD = re.compile(r"[A-Z0-9]+(?:[-/][A-Z0-9]+)*")
 _ZIP = re.compile(r"^(\d{5})(?:-\d{4})?$")
 _ORDINAL = re.compile(r"^\d+(?:ST|ND|RD|TH)$")
 _DROP = str.maketrans({".": "", "'": ""})
-_BOX_WORDS = frozenset({"BOX", "POB", "POBOX"})
+# Single-word PO box heads (BOX, POB, POBOX...), from the one table of box heads.
+_BOX_WORDS = frozenset(h[0] for h, (_, kind) in TABLES.box_heads.items() if kind == "po_box" and len(h) == 1)
 # Unit designators that only announce an identifier ("APT 4" -> "4"): dropped.
 _UNIT_WORDS = frozenset(k for k, v in TABLES.unit_designators.items() if v in TABLES.unit_needs_identifier)
 _ORDINAL_NUMBERS: dict[str, str] = {}

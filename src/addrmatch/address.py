@@ -11,33 +11,35 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from typing import Any
 
+from addrmatch import _build
+from addrmatch._canon import Parts
+from addrmatch.fields import BOI_FIELDS, PLACE_FIELDS, STREET_FIELDS
+from addrmatch.reading import read
+from addrmatch.rules import check_boi, clean_boi
+from addrmatch.tables import TABLES
+
 __all__ = ["BOI_FIELDS", "PLACE_FIELDS", "STREET_FIELDS", "Address"]
 
-#: Address attribute -> BOI JSON name, in BOI order.
-BOI_FIELDS: dict[str, str] = {
-    "po_box": "postOfficeBox",
-    "number": "number",
-    "prefix": "prefix",
-    "street": "street",
-    "tag": "tag",
-    "direction": "direction",
-    "apt": "apt",
-    "city": "city",
-    "state": "state",
-    "zip": "zip",
-    "county": "county",
-    "location_code": "locationCode",
-    "tract": "tract",
-    "block": "block",
+# Heads of streets that are not streets: a rural route, highway contract route or
+# military unit holds boxes, and the box number sits in ``number`` ("RR 2 BOX 15").
+_BOX_ROUTES = {
+    head: canonical
+    for head, (canonical, kind) in TABLES.box_heads.items()
+    if kind in ("rural_route", "highway_contract", "military")
 }
-#: The parts of the street line, in the order they are written.
-STREET_FIELDS: tuple[str, ...] = ("number", "prefix", "street", "tag", "direction", "apt")
-#: The parts that say where the street is.
-PLACE_FIELDS: tuple[str, ...] = ("city", "state", "zip")
-
-# Streets that are not streets: a rural route, highway contract route or a
-# military unit holds boxes, and the box number sits in ``number``.
-_BOX_ROUTE_HEADS = frozenset({"RR", "HC", "PSC", "CMR", "UNIT"})
+_BOX_ROUTE_MAX = max(len(head) for head in _BOX_ROUTES)
+_UNIT_DESIGNATORS = TABLES.unit_designators
+# State codes that are also other words (NE the directional, CT the type, FL the floor...):
+# written out in one_line() when nothing else says they are a state.
+_AMBIGUOUS_STATE_CODES = frozenset(
+    code
+    for code in TABLES.state_codes
+    if code in TABLES.directionals or code in TABLES.suffixes or code in TABLES.unit_designators
+)
+_STATE_NAMES = {}
+for _name, _code in TABLES.states.items():
+    if _name != _code:
+        _STATE_NAMES.setdefault(_code, _name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,19 +76,30 @@ class Address:
     block: str | None = None
 
     @classmethod
+    def from_parts(cls, parts: Parts) -> Address:
+        """An Address from what reading a text gives: ``(po_box, number,
+        prefix, street, tag, direction, apt, city, state, zip)``; the other
+        components are None. Fast (:mod:`addrmatch._build`): the pipeline
+        builds one per call.
+
+        >>> Address.from_parts((False, "12", None, "MAIN", "ST", None, None, None, "MN", None)).street_line()
+        '12 MAIN ST'
+        """
+        return _build.from_parts(cls, parts)  # type: ignore[no-any-return]
+
+    @classmethod
     def from_boi(cls, mapping: Mapping[str, Any]) -> Address:
         """Build an Address from a BOI address mapping (camelCase names).
 
         The input rules are applied first (:func:`addrmatch.rules.check_boi`).
-        A ``fullStreetAddress`` is parsed into the street components; the
-        mapping's own city/state/zip/county... win over any found in it.
-        Numbers given as ``int`` become strings; empty strings become None.
+        A ``fullStreetAddress`` is read into the street components (the one
+        reading, :mod:`addrmatch.reading`); the mapping's own
+        city/state/zip/county... win over any found in it. Numbers given as
+        ``int`` become strings; empty strings become None.
 
         >>> Address.from_boi({"postOfficeBox": True, "number": 54, "city": "Blaine", "state": "MN", "zip": "55123"})
         Address(po_box=True, number='54', prefix=None, street=None, tag=None, direction=None, apt=None, city='Blaine', state='MN', zip='55123', county=None, location_code=None, tract=None, block=None)
         """
-        from addrmatch.rules import check_boi, clean_boi
-
         values = clean_boi(mapping)
         check_boi(values)
         full = values.pop("fullStreetAddress", None)
@@ -94,9 +107,7 @@ class Address:
         kwargs["po_box"] = bool(values.get("postOfficeBox") or False)
         if full is None:
             return cls(**kwargs)
-        from addrmatch.parse import parse_details
-
-        parsed = parse_details(full, fallback=False).address
+        parsed = cls.from_parts(read(full).parts)
         overrides = {k: v for k, v in kwargs.items() if v is not None and k != "po_box"}
         return replace(parsed, **overrides)
 
@@ -115,8 +126,8 @@ class Address:
 
         >>> Address(po_box=True, number="125").street_line()
         'PO BOX 125'
-        >>> Address(number="15", street="RR 2").street_line()
-        'RR 2 BOX 15'
+        >>> Address(number="15", street="RR 2").street_line(), Address(number="15", street="Rural Route 2").street_line()
+        ('RR 2 BOX 15', 'Rural Route 2 BOX 15')
         >>> Address(number="4321", street="Main", tag="St", apt="45").street_line()
         '4321 Main St # 45'
         >>> Address(number="17110", street="Linden", tag="St", apt="#296").street_line()
@@ -124,19 +135,33 @@ class Address:
         """
         if self.po_box:
             return f"PO BOX {self.number}" if self.number else "PO BOX"
-        street = self.street or ""
-        head = street.split(" ", 1)[0].upper()
-        if head in _BOX_ROUTE_HEADS and self.prefix is None and self.tag is None:
-            parts = [street, f"BOX {self.number}" if self.number else None]
+        if self.prefix is None and self.tag is None and _is_box_route(self.street):
+            parts = [self.street, f"BOX {self.number}" if self.number else None]
         else:
             parts = [self.number, self.prefix, self.street, self.tag, self.direction]
         apt = self.apt.lstrip("# ") if self.apt else None  # "#296" is written "# 296"
         if apt:
-            from addrmatch.tables import TABLES
-
             first = apt.split(" ", 1)[0].upper().rstrip(".")
-            parts.append(apt if first in TABLES.unit_designators else "# " + apt)
+            parts.append(apt if first in _UNIT_DESIGNATORS else "# " + apt)
         return " ".join(p for p in parts if p)
+
+    def one_line(self) -> str:
+        """The whole address on one line: the street line, then ", city, state zip".
+        Reading it back gives the same address (for a normalized address, the
+        same canonical form and key: the tests check it).
+
+        >>> Address(number="39", street="MAIN", tag="ST", city="ANOKA", state="MN", zip="55303").one_line()
+        '39 MAIN ST, ANOKA, MN 55303'
+        >>> Address(po_box=True, number="125", zip="55123").one_line()
+        'PO BOX 125, 55123'
+        >>> Address(number="1", street="MAIN", tag="ANX", state="NE").one_line()
+        '1 MAIN ANX, NEBRASKA'
+        """
+        state = self.state
+        if state in _AMBIGUOUS_STATE_CODES and self.city is None and self.zip is None:
+            state = _STATE_NAMES[state]  # "..., NEBRASKA": ", NE" alone would read as a directional
+        place = " ".join(p for p in (state, self.zip) if p)
+        return ", ".join(p for p in (self.street_line(), self.city, place) if p)
 
     def is_empty(self) -> bool:
         """True when no component is set.
@@ -147,3 +172,11 @@ class Address:
         return not self.po_box and all(
             getattr(self, f.name) is None for f in fields(self) if f.name != "po_box"
         )
+
+
+def _is_box_route(street: str | None) -> bool:
+    """Does the street name begin with a box route's head ("RR 2", "Rural Route 2", "PSC 1234")?"""
+    if not street:
+        return False
+    words = street.upper().replace(".", " ").split()
+    return any(tuple(words[:n]) in _BOX_ROUTES for n in range(1, min(_BOX_ROUTE_MAX, len(words) - 1) + 1))

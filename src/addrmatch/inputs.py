@@ -72,7 +72,7 @@ MAX_ADDRESS_FIELD = 200
 #: The largest address component given as an integer (a house or box number).
 MAX_ADDRESS_INTEGER = 10**12
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _TRUE = frozenset({"true", "t", "yes", "y", "1"})
 _FALSE = frozenset({"false", "f", "no", "n", "0"})

@@ -31,10 +31,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from addrmatch._keyfold import fold_name, fold_number, fold_unit, key_of, split_type_word
+from addrmatch._keyfold import fold_name, fold_number, fold_unit, key_from_parts, split_type_word
+from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
 from addrmatch.normalize import AddressInput, normalize, to_address
-from addrmatch.parse import key_text
+from addrmatch.reading import key_of_text
 
 __all__ = ["Explanation", "FieldComparison", "explain", "key_of", "match_key"]
 
@@ -50,8 +51,20 @@ def match_key(value: AddressInput) -> str:
     False
     """
     if isinstance(value, str):
-        return key_text(value)  # == key_of(normalize(value)), read once
+        return key_of_text(value)  # == key_of(normalize(value)), read once
     return key_of(normalize(value))
+
+
+def key_of(canonical: Address) -> str:
+    """The key of an address already in canonical form (no reading, no checks).
+
+    >>> key_of(Address(number="12", street="MAIN", tag="ST", zip="55123-4567"))
+    'S|12||MAIN|ST|||Z55123'
+    """
+    a = canonical
+    return key_from_parts(
+        a.po_box, a.number, a.prefix, a.street, a.tag, a.direction, a.apt, a.city, a.state, a.zip
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -177,14 +190,19 @@ def explain(a: AddressInput, b: AddressInput) -> Explanation:
     split_b = dict(zip(("street", "tag"), split_type_word(can_b.street, can_b.tag), strict=True))
     for name, fold in folds.items():
         ca, cb = getattr(can_a, name), getattr(can_b, name)
+        raw_left, raw_right = getattr(raw_a, name), getattr(raw_b, name)
         note = fold_notes.get(name, "none")
         if name in split_a and (split_a[name] != ca or split_b[name] != cb):
             note = "a type word left in the name is read as the type"
+            # Compare what the key compares: "Main Arc" (no type) has the type ARC.
+            raw_left = raw_left if split_a[name] == ca else split_a[name]
+            raw_right = raw_right if split_b[name] == cb else split_b[name]
+            ca, cb = split_a[name], split_b[name]
         out.append(
             _compare(
                 name,
-                getattr(raw_a, name),
-                getattr(raw_b, name),
+                raw_left,
+                raw_right,
                 ca,
                 cb,
                 fold(split_a.get(name, ca)),

@@ -1,14 +1,15 @@
-"""``normalize``: any accepted input -> canonical Address (rules, parse, canonicalize)."""
+"""``normalize``: any accepted input -> canonical Address (rules, reading, canonical form)."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
 
+from addrmatch._build import from_parts
 from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
 from addrmatch.errors import AddressError, UnparseableAddressError
-from addrmatch.parse import normalize_text, parse_details
+from addrmatch.reading import canonical_parts_of, read
 from addrmatch.rules import check_boi
 
 __all__ = ["AddressInput", "normalize", "to_address"]
@@ -21,17 +22,18 @@ def to_address(value: AddressInput) -> Address:
     """Turn an accepted input into an Address *as written* (not canonical),
     read the way :func:`normalize` reads it.
 
-    Text is parsed with ``parse_details(text, fallback=False)``; a BOI mapping goes through :meth:`Address.from_boi` (input
-    rules included); an Address is checked against the PO box rule and
-    returned as it is.
+    Text is read by the one reading (:mod:`addrmatch.reading`, what
+    :func:`addrmatch.parse` gives); a BOI mapping goes through
+    :meth:`Address.from_boi` (input rules included); an Address is checked
+    against the PO box rule and returned as it is.
 
     >>> to_address({"fullStreetAddress": "PO Box 54", "city": "Blaine"}).number
     '54'
     """
     if isinstance(value, str):
-        return parse_details(value, fallback=False).address
+        return Address.from_parts(read(value).parts)
     if isinstance(value, Address):
-        if value.po_box:
+        if value.po_box is True:
             check_boi({k: v for k, v in value.to_boi().items() if v})
         return value
     if isinstance(value, Mapping):
@@ -50,16 +52,14 @@ def to_address(value: AddressInput) -> Address:
 
 
 def normalize(value: AddressInput) -> Address:
-    """Apply the input rules, parse, and canonicalize.
+    """Apply the input rules, read, and canonicalize.
 
-    Text is read by the fast reader (``parse_details(text, fallback=False)``),
-    so that every spelling of one address is read alike; usaddress reads only
-    text the fast reader cannot read at all. :func:`addrmatch.parse` may
-    consult usaddress for a better as-written split of ambiguous text.
+    Text is read by the one reading (:mod:`addrmatch.reading`), so
+    ``normalize(t) == canonicalize(parse(t))`` for every text ``t``.
 
     >>> normalize("4321 north lexington av #45").street_line()
     '4321 N LEXINGTON AVE # 45'
     """
     if isinstance(value, str):
-        return normalize_text(value)  # == canonicalize(to_address(value)), from the token keys
+        return from_parts(Address, canonical_parts_of(value))  # == canonicalize(parse(value))
     return canonicalize(to_address(value))

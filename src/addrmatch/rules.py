@@ -19,8 +19,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from addrmatch.address import BOI_FIELDS
 from addrmatch.errors import AddressError, ConflictingFieldsError, POBoxError
+from addrmatch.fields import BOI_KEYS
 from addrmatch.inputs import (
     MAX_ADDRESS_FIELD,
     MAX_ADDRESS_TEXT,
@@ -32,8 +32,6 @@ from addrmatch.inputs import (
 
 __all__ = ["BOI_KEYS", "check_boi", "clean_boi"]
 
-#: Every key a BOI address mapping may hold.
-BOI_KEYS: frozenset[str] = frozenset(BOI_FIELDS.values()) | {"fullStreetAddress"}
 # Street components that conflict with fullStreetAddress.
 _STREET_KEYS = ("postOfficeBox", "number", "prefix", "street", "tag", "direction", "apt")
 # Street components a PO box must not have.

@@ -11,8 +11,6 @@ into ``#`` and ``45``.
 
 from __future__ import annotations
 
-import re
-
 from addrmatch.tables import TABLES
 
 __all__ = [
@@ -21,6 +19,7 @@ __all__ = [
     "DIRECTIONAL",
     "FLOOR_AFTER",
     "HIGHWAY",
+    "INFORMAL",
     "MODIFIER",
     "ORDINAL",
     "ROAD",
@@ -44,15 +43,7 @@ COMMON_SUFFIX = 256  #: a suffix that is nearly always a suffix after a name (ST
 FLOOR_AFTER = 512  #: FLOOR, FLR, FL after a floor number
 TRAILER = 1024  #: BUSINESS, BYPASS... after a highway number
 DIGIT = 2048  #: the word has a digit
-
-# The commonest C1 abbreviations: a street type when they stand after a name.
-COMMON_SUFFIXES = frozenset(
-    "ST AVE RD DR LN BLVD CT WAY PL CIR PKWY HWY TER TRL LOOP SQ PIKE XING CV RUN PT PATH "
-    "ALY EXPY FWY TPKE RTE BND HOLW GRV CRES".split()
-)
-
-_HAS_DIGIT = re.compile(r"\d")
-_ORDINAL_NUMBER = re.compile(r"^\d+(?:ST|ND|RD|TH)$")
+INFORMAL = 4096  #: an informal directional ("SO", "NO"): a directional only where one stands
 
 
 def _classes() -> dict[str, int]:
@@ -63,8 +54,11 @@ def _classes() -> dict[str, int]:
             classes[word] = classes.get(word, 0) | bit
 
     mark(TABLES.suffixes, SUFFIX)
-    mark((k for k, v in TABLES.suffixes.items() if v in COMMON_SUFFIXES), COMMON_SUFFIX)
+    mark(TABLES.suffix_aliases, SUFFIX)
+    mark(TABLES.ambiguous_suffixes, SUFFIX)
+    mark((k for k, v in TABLES.suffixes.items() if v in TABLES.common_suffixes), COMMON_SUFFIX)
     mark(TABLES.directionals, DIRECTIONAL)
+    mark(TABLES.informal_directionals, INFORMAL)
     mark(TABLES.unit_designators, UNIT)
     mark(TABLES.state_codes, STATE_CODE)
     mark(TABLES.highway_words, HIGHWAY)
@@ -72,7 +66,7 @@ def _classes() -> dict[str, int]:
     mark(TABLES.highway_modifiers, MODIFIER)
     mark(TABLES.highway_trailers, TRAILER)
     mark(TABLES.ordinal_words, ORDINAL)
-    mark(("FLOOR", "FLR", "FL"), FLOOR_AFTER)
+    mark((w for w, a in TABLES.unit_designators.items() if a == "FL"), FLOOR_AFTER)
     return classes
 
 
@@ -93,20 +87,24 @@ class Tokens:
     (True, True)
     """
 
-    __slots__ = ("classes", "commas", "keys", "raws")
+    __slots__ = ("classes", "commas", "informal", "keys", "raws")
 
-    def __init__(self, raws: list[str], keys: list[str], commas: list[bool], classes: list[int]) -> None:
+    def __init__(
+        self, raws: list[str], keys: list[str], commas: list[bool], classes: list[int], informal: bool = False
+    ) -> None:
         self.raws = raws
         self.keys = keys
         self.commas = commas
         self.classes = classes
+        self.informal = informal  # an informal directional ("SO", "NO") among the words
 
     def __len__(self) -> int:
         return len(self.keys)
 
 
-_NORTH_SOUTH = frozenset({"N", "S", "NORTH", "SOUTH"})
-_EAST_WEST = frozenset({"E", "W", "EAST", "WEST"})
+# Single-word directionals that can begin a two-word one ("North West", "S E") and end it.
+_NORTH_SOUTH = frozenset(w for w, a in TABLES.directionals.items() if a in ("N", "S") and " " not in w)
+_EAST_WEST = frozenset(w for w, a in TABLES.directionals.items() if a in ("E", "W") and " " not in w)
 
 
 def _merge_compass_pairs(raws: list[str], keys: list[str], commas: list[bool], classes: list[int]) -> None:
@@ -135,37 +133,62 @@ def _split(text: str) -> list[str]:
         text = text.replace(";", " , ")
     if "#" in text:
         text = text.replace("#", " # ")
+    if '"' in text or "\u201c" in text or "\u201d" in text:
+        text = text.replace('"', " ").replace("\u201c", " ").replace("\u201d", " ")  # stray CSV quotes
     return text.split()
+
+
+def _has_digit(key: str) -> bool:
+    for ch in key:  # noqa: SIM110 (a plain loop compiles to C; any() over a generator does not)
+        if ch.isdecimal():
+            return True
+    return False
+
+
+def _is_ordinal_number(key: str) -> bool:
+    """ "21ST", "2ND", "103RD", "4TH"."""
+    return len(key) > 2 and key[-2:] in _ORDINAL_ENDINGS and key[:-2].isdecimal()
+
+
+_ORDINAL_ENDINGS = TABLES.ordinal_endings
 
 
 def tokenize(text: str) -> Tokens:
     """Split address text into :class:`Tokens`."""
-    raws = _split(text)
+    split = _split(text)
     # Upper-casing never creates a separator, so both lists split alike.
     uppers = _split(text.upper())
-    if len(uppers) != len(raws):
-        uppers = [w.upper() for w in raws]
-    keys = [w.replace(".", "") for w in uppers] if "." in text else uppers
-    if "," in text or ";" in text or "" in keys:
-        kept_raws: list[str] = []
-        kept_keys: list[str] = []
-        commas: list[bool] = []
-        for raw, key in zip(raws, keys, strict=True):
-            if key == ",":
-                if commas:
-                    commas[-1] = True
-            elif key:
-                kept_raws.append(raw)
-                kept_keys.append(key)
-                commas.append(False)
-        raws, keys = kept_raws, kept_keys
-    else:
-        commas = [False] * len(keys)
+    if len(uppers) != len(split):
+        uppers = [w.upper() for w in split]
+    periods = "." in text
+    raws: list[str] = []
+    keys: list[str] = []
+    commas: list[bool] = []
+    classes: list[int] = []
     get = _CLASSES.get
-    classes = [get(k, 0) for k in keys]
+    informal = False
+    for n in range(len(split)):
+        key = uppers[n]
+        if periods and "." in key:
+            key = key.replace(".", "")
+            if not key:
+                continue  # a word of periods only
+        if key == ",":
+            if commas:
+                commas[-1] = True
+            continue
+        cls = get(key, 0)
+        if not key.isalpha():
+            if key.isdecimal():
+                cls |= DIGIT
+            elif _has_digit(key):
+                cls |= DIGIT | (ORDINAL if _is_ordinal_number(key) else 0)
+        elif cls & INFORMAL:
+            informal = True
+        raws.append(split[n])
+        keys.append(key)
+        commas.append(False)
+        classes.append(cls)
     if len(keys) > 1:
         _merge_compass_pairs(raws, keys, commas, classes)
-    for n, key in enumerate(keys):
-        if not key.isalpha() and _HAS_DIGIT.search(key):
-            classes[n] |= DIGIT | (ORDINAL if _ORDINAL_NUMBER.match(key) else 0)
-    return Tokens(raws, keys, commas, classes)
+    return Tokens(raws, keys, commas, classes, informal)
