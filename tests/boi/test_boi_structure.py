@@ -1,7 +1,7 @@
 """The structure of addrmatch.boi: one-way layers, one source per concept.
 
-* no import cycle among the modules of ``src/`` through module-level imports,
-  and no function-level import in ``addrmatch.boi`` (none exists to break one);
+* no function-level import in ``addrmatch.boi`` (none exists to break one; that
+  ``src/`` has no import cycle and the core never imports boi is tests/test_layers.py);
 * every ``rule=`` of a boi error is a constant of the one registry
   (``addrmatch.boi.rules``), and the README's error table lists exactly them;
 * the Campus methods take their error-log Action and Path from the endpoint table;
@@ -27,93 +27,6 @@ SRC = ROOT / "src" / "addrmatch"
 BOI = SRC / "boi"
 
 
-def _module_name(path: Path) -> str:
-    parts = list(path.relative_to(SRC.parent).with_suffix("").parts)
-    if parts[-1] == "__init__":
-        parts.pop()
-    return ".".join(parts)
-
-
-def _top_level_imports(path: Path, modules: set[str]) -> set[str]:
-    """Modules imported at module level (not inside a function, not under TYPE_CHECKING);
-    ``from package import submodule`` counts as importing the submodule."""
-    tree = ast.parse(path.read_text(encoding="utf-8"))
-    found: set[str] = set()
-
-    def visit(nodes: list[ast.stmt]) -> None:
-        for node in nodes:
-            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test):
-                continue
-            if isinstance(node, ast.Import):
-                found.update(a.name for a in node.names)
-            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [f"{node.module}.{a.name}" for a in node.names]
-                found.update(n for n in names if n in modules)
-                if any(n not in modules for n in names):
-                    found.add(node.module)
-            elif isinstance(node, (ast.If, ast.Try)):
-                visit(node.body)
-                visit(getattr(node, "orelse", []))
-                for handler in getattr(node, "handlers", []):
-                    visit(handler.body)
-
-    visit(tree.body)
-    return found
-
-
-def _graph() -> dict[str, set[str]]:
-    modules = {_module_name(p): p for p in SRC.rglob("*.py")}
-    return {
-        name: {m for m in _top_level_imports(path, set(modules)) if m in modules and m != name}
-        for name, path in modules.items()
-    }
-
-
-def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
-    """Strongly connected components with more than one module (Tarjan)."""
-    index: dict[str, int] = {}
-    low: dict[str, int] = {}
-    stack: list[str] = []
-    on: set[str] = set()
-    out: list[list[str]] = []
-    counter = [0]
-
-    def strong(v: str) -> None:
-        index[v] = low[v] = counter[0]
-        counter[0] += 1
-        stack.append(v)
-        on.add(v)
-        for w in graph[v]:
-            if w not in index:
-                strong(w)
-                low[v] = min(low[v], low[w])
-            elif w in on:
-                low[v] = min(low[v], index[w])
-        if low[v] == index[v]:
-            component = []
-            while True:
-                w = stack.pop()
-                on.discard(w)
-                component.append(w)
-                if w == v:
-                    break
-            if len(component) > 1:
-                out.append(sorted(component))
-
-    for v in sorted(graph):
-        if v not in index:
-            strong(v)
-    return out
-
-
-def test_no_import_cycle_in_src() -> None:
-    assert _cycles(_graph()) == []
-
-
-def test_the_cycle_finder_finds_a_cycle() -> None:
-    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
-
-
 def test_no_function_level_import_in_boi() -> None:
     offenders = []
     for path in sorted(BOI.glob("*.py")):
@@ -123,13 +36,6 @@ def test_no_function_level_import_in_boi() -> None:
                     if isinstance(inner, (ast.Import, ast.ImportFrom)):
                         offenders.append(f"{path.name}:{inner.lineno}")
     assert offenders == []
-
-
-def test_the_core_does_not_import_boi_at_module_level() -> None:
-    graph = _graph()
-    layers_above = ("addrmatch.boi", "addrmatch.server")  # the staff module and its HTTP server
-    core = [m for m in graph if not m.startswith(layers_above)]
-    assert [m for m in core if any(d.startswith("addrmatch.boi") for d in graph[m])] == []
 
 
 def test_no_module_in_boi_over_700_lines() -> None:
