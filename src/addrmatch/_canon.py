@@ -44,13 +44,15 @@ Parts = tuple[
 # Periods go; commas, semicolons and stray quotes (CSV tools leave them) become spaces.
 _DROP = str.maketrans({".": None, ",": " ", ";": " ", '"': " ", "\u201c": " ", "\u201d": " "})
 _DIRECTIONAL_KEY = str.maketrans("", "", ".- ")
-_SUFFIXES = TABLES.suffixes
-_SUFFIX_ALIASES = TABLES.suffix_aliases
-_DIRECTIONALS = TABLES.directionals
-_INFORMAL_DIRECTIONALS = TABLES.informal_directionals
-_UNITS = TABLES.unit_designators
-_STATES = TABLES.states
-_BOX_HEADS = TABLES.box_heads
+# Plain dicts (private copies, never changed): compiled code looks a dict up directly,
+# a read-only mapping proxy only through a method call.
+_SUFFIXES: dict[str, str] = dict(TABLES.suffixes)
+_SUFFIX_ALIASES: dict[str, str] = dict(TABLES.suffix_aliases)
+_DIRECTIONALS: dict[str, str] = dict(TABLES.directionals)
+_INFORMAL_DIRECTIONALS: dict[str, str] = dict(TABLES.informal_directionals)
+_UNITS: dict[str, str] = dict(TABLES.unit_designators)
+_STATES: dict[str, str] = dict(TABLES.states)
+_BOX_HEADS: dict[tuple[str, ...], tuple[str, str]] = dict(TABLES.box_heads)
 # Route heads that the canonical street spells short ("RURAL ROUTE 2" -> "RR 2").
 _SHORTENED_KINDS = frozenset({"rural_route", "highway_contract", "urbanization"})
 _ROUTE_HEAD_FIRST = frozenset(head[0] for head, (_, kind) in _BOX_HEADS.items() if kind in _SHORTENED_KINDS)

@@ -16,15 +16,17 @@ _NOT_ALNUM = re.compile(r"[^A-Z0-9 ]+")
 _NOT_ALNUM_HYPHEN = re.compile(r"[^A-Z0-9 -]+")
 _ORDINAL_NUMBER = re.compile(r"^(\d+)(?:ST|ND|RD|TH)$")
 _LEADING_ZEROS = re.compile(r"^0+(?=\d)")
-_ORDINAL_WORDS = TABLES.ordinal_words
-_DIRECTIONALS = TABLES.directionals
-_SUFFIXES = TABLES.suffixes
-_SUFFIX_ALIASES = TABLES.suffix_aliases
-_NAME_ABBREVIATIONS = TABLES.name_abbreviations
-_HIGHWAYS = TABLES.highway_phrases
+# Plain dicts (private copies, never changed): compiled code looks a dict up directly,
+# a read-only mapping proxy only through a method call.
+_ORDINAL_WORDS: dict[str, str] = dict(TABLES.ordinal_words)
+_DIRECTIONALS: dict[str, str] = dict(TABLES.directionals)
+_SUFFIXES: dict[str, str] = dict(TABLES.suffixes)
+_SUFFIX_ALIASES: dict[str, str] = dict(TABLES.suffix_aliases)
+_NAME_ABBREVIATIONS: dict[str, str] = dict(TABLES.name_abbreviations)
+_HIGHWAYS: dict[tuple[str, ...], str] = dict(TABLES.highway_phrases)
 _HIGHWAY_MAX = TABLES.highway_phrase_max_words
 _HIGHWAY_FIRST = frozenset(phrase[0] for phrase in _HIGHWAYS)
-_STATES = TABLES.states
+_STATES: dict[str, str] = dict(TABLES.states)
 _STATE_FIRST = frozenset(name.split(" ", 1)[0] for name in _STATES)
 _STATE_MAX = TABLES.state_name_max_words
 

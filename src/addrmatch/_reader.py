@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from typing import cast
 
 from addrmatch._canon import Parts, canonical_words, parts_from_words
 from addrmatch._keyfold import key_from_parts
@@ -39,13 +40,15 @@ from addrmatch.tokens import (
 
 __all__ = ["Reader", "read_text"]
 
-_SUFFIXES = TABLES.suffixes
-_SUFFIX_ALIASES = TABLES.suffix_aliases
+# Plain dicts (private copies, never changed): compiled code looks a dict up directly,
+# a read-only mapping proxy only through a method call.
+_SUFFIXES: dict[str, str] = dict(TABLES.suffixes)
+_SUFFIX_ALIASES: dict[str, str] = dict(TABLES.suffix_aliases)
 
-_DIRECTIONALS = TABLES.directionals
-_UNITS = TABLES.unit_designators
+_DIRECTIONALS: dict[str, str] = dict(TABLES.directionals)
+_UNITS: dict[str, str] = dict(TABLES.unit_designators)
 _UNITS_NEED_ID = TABLES.unit_needs_identifier
-_STATES = TABLES.states
+_STATES: dict[str, str] = dict(TABLES.states)
 # Last word of a state name -> the word counts of the names it ends, longest first.
 _STATE_LENGTHS: dict[str, tuple[int, ...]] = {}
 for _name in _STATES:
@@ -58,17 +61,17 @@ _ONE_WORD = (1,)
 # a name in Chicago, but "Midway Medical Park" has the type PARK).
 _TYPE_LIKE_SUFFIXES = TABLES.name_like_suffixes
 _COUNTRY = frozenset(w for phrase in TABLES.country_words for w in phrase.split())
-_NUMBER_WORDS = TABLES.number_words
-_SUITE_WORDS = TABLES.suite_words
+_NUMBER_WORDS: dict[str, str] = dict(TABLES.number_words)
+_SUITE_WORDS: dict[str, str] = dict(TABLES.suite_words)
 _BUILDING_TYPES = TABLES.building_types
-_HIGHWAY_PHRASES = TABLES.highway_phrases
+_HIGHWAY_PHRASES: dict[tuple[str, ...], str] = dict(TABLES.highway_phrases)
 _HIGHWAY_MAX = TABLES.highway_phrase_max_words
 _HIGHWAY_FIRST = frozenset(phrase[0] for phrase in _HIGHWAY_PHRASES)
 _HIGHWAY_LAST = frozenset(phrase[-1] for phrase in _HIGHWAY_PHRASES)
 _STATE_MAX = TABLES.state_name_max_words
 _STATE_FIRST = frozenset(name.split(" ", 1)[0] for name in _STATES)
 _STATE_LAST = frozenset(name.rsplit(" ", 1)[-1] for name in _STATES)
-_NAME_ABBREVIATIONS = TABLES.name_abbreviations
+_NAME_ABBREVIATIONS: dict[str, str] = dict(TABLES.name_abbreviations)
 # A directional abbreviation spelled out, for place names ("W" -> "WEST").
 _DIRECTION_WORDS = {
     abbreviation: word
@@ -1072,11 +1075,13 @@ class Reader:
         state_span = self.spans.get("state", ())
         found = False
         if zip_span and not state_code:
-            names = gazetteer.zip_cities.get(keys[zip_span[0]][:5], ())
+            zip_cities = cast(dict[str, tuple[str, ...]], gazetteer.zip_cities)
+            names = zip_cities.get(keys[zip_span[0]][:5], ())
             found = name in names or other in names
         if not found and (state_span or state_code):
             state = state_code or _STATES.get(" ".join([keys[k] for k in state_span]), "")
-            names_in_state = gazetteer.state_cities.get(state, _NO_NAMES)
+            state_cities = cast(dict[str, frozenset[str]], gazetteer.state_cities)
+            names_in_state = state_cities.get(state, _NO_NAMES)
             found = name in names_in_state or other in names_in_state
         elif not found and not zip_span:
             found = name in gazetteer.cities or other in gazetteer.cities

@@ -37,7 +37,14 @@ from addrmatch.canonical import canonicalize
 from addrmatch.normalize import AddressInput, normalize, to_address
 from addrmatch.reading import key_of_text
 
-__all__ = ["Explanation", "FieldComparison", "explain", "key_of", "match_key"]
+__all__ = ["KEY_VERSION", "Explanation", "FieldComparison", "explain", "key_of", "match_key"]
+
+#: The version of the key function. It goes up whenever the same text may get
+#: a different key (a new fold, a reader change that moves a word between
+#: components), so that a database holding keys of an older version can be
+#: re-keyed before it is looked up. 1: round 1; 2: one reading, highway and
+#: name-abbreviation folds, letter streets, informal directionals.
+KEY_VERSION = 2
 
 
 def match_key(value: AddressInput) -> str:

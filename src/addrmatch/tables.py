@@ -346,10 +346,12 @@ def places() -> Places:
             zip_cities[zip_code] = names
             by_state.setdefault(state, set()).update(names)
     cities = frozenset(name for names in by_state.values() for name in names)
+    # Plain dicts, never changed (the compiled reader looks them up on every address; a
+    # read-only mapping proxy costs a method call per lookup there).
     return Places(
-        zip_states=MappingProxyType(zip_states),
-        zip_cities=MappingProxyType(zip_cities),
-        state_cities=MappingProxyType({s: frozenset(n) for s, n in by_state.items()}),
+        zip_states=zip_states,
+        zip_cities=zip_cities,
+        state_cities={s: frozenset(n) for s, n in by_state.items()},
         cities=cities,
         city_max_words=max(len(n.split()) for n in cities),
         city_first_words=frozenset(n.split(" ", 1)[0] for n in cities if " " in n),
