@@ -23,7 +23,7 @@ from itertools import islice
 from typing import Any
 
 from addrmatch._store_sources import CHUNK, Batch, insert_rows, next_id, row_values
-from addrmatch._store_tiers import Input, Resolution, Row, match, prepare
+from addrmatch._store_tiers import Input, Resolution, Row, alias_keys, match, prepare
 from addrmatch.address import Address
 from addrmatch.errors import AddressError
 from addrmatch.inputs import check_integer
@@ -199,6 +199,7 @@ def add_batches(
         misses = [i for i in inputs if batch.keys.get(i.key) is None]
         batch.load_keys(i.reparsed()[1] for i in misses)
         batch.load_near(i.reparsed()[0] for i in misses)
+        batch.load_keys(key for i in misses for key in alias_keys(i.reparsed()[0]))
         for inp in inputs:
             found = match(inp, batch, typos=typos)
             if isinstance(found, Resolution):

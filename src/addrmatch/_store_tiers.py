@@ -11,10 +11,14 @@ the same functions serve ``resolve``/``find`` (one value, live lookups) and
 2. **reparse**: the street parts joined into one line, read again,
    canonicalized with the place fields; that key matches (components only:
    text is already read with its whole context).
-3. **partial**: one side lacks a part the other has (ZIP, city, suffix) and
-   exactly one stored address agrees on every part both have
-   (:func:`_partial`); else the same words read with another split or
-   with a part left out (:func:`_by_words`).
+3. **partial**: an ambiguous suffix alias ("TR": trail, terrace or track)
+   finds the one stored address identical but for one of its expansions, or
+   a standard suffix the one stored with an alias that may mean it
+   (:func:`_by_alias`); else one side lacks a part the other has (ZIP, city,
+   suffix) and exactly one stored address agrees on every part both have
+   (:func:`_partial`, where an alias agrees with its expansions); else the
+   same words read with another split or with a part left out
+   (:func:`_by_words`). Several fitting addresses are never merged.
 4. **typo** (opt-in, ``typos=True``): the street name is one edit from
    exactly one stored street with the same house number, ZIP, unit,
    directionals and suffix (:func:`_typo`).
@@ -38,7 +42,7 @@ from addrmatch.key import key_of
 from addrmatch.normalize import AddressInput, normalize, to_address
 from addrmatch.tables import TABLES
 
-__all__ = ["TYPO_MIN_LENGTH", "How", "Input", "Resolution", "Row", "Source", "match", "prepare"]
+__all__ = ["TYPO_MIN_LENGTH", "How", "Input", "Resolution", "Row", "Source", "alias_keys", "match", "prepare"]
 
 How = Literal["exact", "reparse", "partial", "typo", "created"]
 #: A stored row: its id and its address.
@@ -223,6 +227,42 @@ def _suffix_as_name(x: Address) -> Address | None:
     )
 
 
+#: An ambiguous street-type alias -> the standard suffixes it may stand for
+#: ("TR" -> TER, TRAK, TRL); the canonical form keeps such an alias as written.
+_EXPANSIONS: dict[str, tuple[str, ...]] = dict(TABLES.ambiguous_suffixes)
+#: A standard suffix -> the ambiguous aliases that may stand for it.
+_ALIASES: dict[str, tuple[str, ...]] = {
+    standard: tuple(alias for alias, standards in _EXPANSIONS.items() if standard in standards)
+    for standard in {s for standards in _EXPANSIONS.values() for s in standards}
+}
+
+
+def _tags_agree(a: str | None, b: str | None) -> bool:
+    """True when one suffix is an ambiguous alias and the other one of its expansions."""
+    return bool(a and b) and (b in _EXPANSIONS.get(a or "", ()) or a in _EXPANSIONS.get(b or "", ()))
+
+
+def alias_keys(address: Address) -> list[str]:
+    """The keys of ``address`` with each suffix it may stand for: each
+    expansion of an ambiguous alias ("APACHE TR" -> TER, TRAK, TRL) or, for a
+    standard suffix, each alias that may mean it ("APACHE TRL" -> TR)."""
+    tag = address.tag
+    if not tag:
+        return []
+    return [key_of(replace(address, tag=t)) for t in _EXPANSIONS.get(tag, ()) + _ALIASES.get(tag, ())]
+
+
+def _by_alias(address: Address, source: Source) -> list[Row]:
+    """The stored rows identical to ``address`` but for a suffix it may stand
+    for (:func:`alias_keys`): one indexed key lookup per reading."""
+    found: dict[int, Address] = {}
+    for key in alias_keys(address):
+        row = source.by_key(key)
+        if row is not None:
+            found[row[0]] = row[1]
+    return sorted(found.items())
+
+
 def _partial(rows: list[Row], address: Address) -> list[Row]:
     """The stored rows that agree with ``address`` on every part both have.
 
@@ -230,7 +270,8 @@ def _partial(rows: list[Row], address: Address) -> list[Row]:
     dropped; the place is the ZIP when both have one, else city and state)
     and compared by key, so the key's folds apply. The directionals and the
     unit are never dropped: a missing one is a different address. A suffix
-    may also have been a name word (see :func:`_suffix_as_name`).
+    may also have been a name word (see :func:`_suffix_as_name`), and an
+    ambiguous alias agrees with each of its expansions (:func:`_tags_agree`).
     """
     if not rows:
         return []
@@ -248,6 +289,8 @@ def _partial(rows: list[Row], address: Address) -> list[Row]:
                 shape = _shape(mine, theirs)
                 if shape is None:
                     continue
+                if shape[0] and mine.tag != theirs.tag and _tags_agree(mine.tag, theirs.tag):
+                    shape = (False, shape[1])  # an ambiguous alias and one of its expansions
                 own = keys.get((side, *shape))
                 if own is None:
                     own = keys[(side, *shape)] = _cut_key(mine, *shape)
@@ -382,6 +425,11 @@ def match(inp: Input, source: Source, *, typos: bool = False) -> Resolution | li
         row = source.by_key(target_key)
         if row is not None:
             return Resolution(row[0], "reparse", row[1])
+    agreeing = _by_alias(target, source)
+    if len(agreeing) == 1:
+        return Resolution(agreeing[0][0], "partial", agreeing[0][1])
+    if agreeing:
+        return agreeing  # several stored streets fit the alias: never merged
     rows = source.near(target)
     agreeing = _partial(rows, target)
     if not agreeing and target != inp.given:
