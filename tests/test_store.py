@@ -535,20 +535,22 @@ def test_migrations_run_in_order_and_record_the_version(
     def fill_note(conn: sqlite3.Connection) -> None:
         conn.execute("UPDATE addresses SET note = 'v3'")
 
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 3)
-    monkeypatch.setitem(schema.MIGRATIONS, 1, add_note)
-    monkeypatch.setitem(schema.MIGRATIONS, 2, fill_note)
+    now = schema.SCHEMA_VERSION
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", now + 2)
+    monkeypatch.setitem(schema.MIGRATIONS, now, add_note)
+    monkeypatch.setitem(schema.MIGRATIONS, now + 1, fill_note)
     with AddressStore(path) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == now + 2
         assert store.connection.execute("SELECT note FROM addresses").fetchall() == [("v3",)]
         assert store.find(LEXINGTON).how == "exact"
-    monkeypatch.delitem(schema.MIGRATIONS, 2)
-    monkeypatch.setattr(schema, "SCHEMA_VERSION", 4)
-    monkeypatch.setitem(schema.MIGRATIONS, 3, lambda conn: conn.execute("SELECT * FROM no_such_table"))
+    monkeypatch.delitem(schema.MIGRATIONS, now + 1)
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", now + 3)
+    monkeypatch.setitem(schema.MIGRATIONS, now + 2, lambda conn: conn.execute("SELECT * FROM no_such_table"))
     with pytest.raises(sqlite3.OperationalError):
         AddressStore(path)
-    with sqlite3.connect(path) as conn:  # the failed migration left version 3 as it was
-        assert conn.execute("SELECT value FROM addrmatch_meta").fetchone() == ("3",)
+    with sqlite3.connect(path) as conn:  # the failed migration left its version as it was
+        version = "SELECT value FROM addrmatch_meta WHERE name = 'store_schema_version'"
+        assert conn.execute(version).fetchone() == (str(now + 2),)
 
 
 # --------------------------------------------------------------------------- real addresses

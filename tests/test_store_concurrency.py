@@ -14,6 +14,8 @@ import sqlite3
 from pathlib import Path
 
 from addrmatch import AddressStore, match_key
+from addrmatch._store_schema import SCHEMA_VERSION
+from addrmatch.key import KEY_VERSION
 
 PROCESSES = 4
 STREETS = ("Main St", "N Lexington Ave", "W 51st Pl", "Oak Street", "S Maple Avenue")
@@ -116,4 +118,7 @@ def test_concurrent_first_opens_create_the_schema_once(tmp_path: Path) -> None:
     assert ids == [1] * PROCESSES
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT count(*) FROM addresses").fetchone() == (1,)
-        assert conn.execute("SELECT value FROM addrmatch_meta").fetchall() == [("1",)]
+        assert dict(conn.execute("SELECT name, value FROM addrmatch_meta").fetchall()) == {
+            "store_schema_version": str(SCHEMA_VERSION),
+            "match_key_version": str(KEY_VERSION),
+        }

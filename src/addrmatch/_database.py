@@ -264,7 +264,8 @@ def _open_file(
                         f"is read-only and holds no {s.title} yet"
                         if found == 0
                         else f"is read-only and its {s.title} (schema version {found}) needs upgrading to "
-                        f"version {s.version}, which writes",
+                        f"version {s.version}, which writes: open it once writable (as a user who may write"
+                        " the file and its folder) to upgrade it",
                     )
         else:
             use_wal(conn, name, timeout)

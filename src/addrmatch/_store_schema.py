@@ -23,7 +23,11 @@ Tables (plain names, readable in the ``sqlite3`` shell and ``sqlite-utils``):
     still finds the name without scanning the table.
 
 ``addrmatch_meta``
-    ``name``/``value`` pairs; ``store_schema_version`` is the schema version.
+    ``name``/``value`` pairs; ``store_schema_version`` is the schema version,
+    ``match_key_version`` the version of the key function that computed
+    ``match_key`` (:data:`addrmatch.key.KEY_VERSION`; absent: version 1). A
+    store whose keys are older is re-keyed when it is opened for writing
+    (:mod:`addrmatch._store_rekey`).
 
 Opening: :func:`schema` describes these tables to the open routine
 (:func:`addrmatch._database.open_database`), which checks a file before
@@ -32,6 +36,10 @@ anything is written to it.
 Migrations: :data:`MIGRATIONS` maps a version ``n`` to the function that
 turns a version-``n`` database into version ``n + 1``; :func:`ensure_schema`
 runs the missing ones in order, in the caller's write transaction.
+Version 2 (this round) changes no table: it records the key version, so that
+an addrmatch from before key versions, which would look rows up with its
+own older keys and store every re-keyed address again, refuses the file as
+newer instead.
 """
 
 from __future__ import annotations
@@ -43,20 +51,26 @@ import sqlite_utils
 
 from addrmatch._database import Schema, file_of
 from addrmatch.errors import NotOurDatabaseError, SchemaVersionError
+from addrmatch.key import KEY_VERSION
 
 __all__ = [
     "ADDRESS_COLUMNS",
+    "KEY_VERSION_NAME",
     "MIGRATIONS",
     "SCHEMA_VERSION",
     "SchemaVersionError",
     "ensure_schema",
+    "read_key_version",
     "read_version",
     "schema",
+    "write_key_version",
 ]
 
 #: The version this code writes and reads.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 _VERSION_NAME = "store_schema_version"
+#: The ``addrmatch_meta`` row holding the key version of the stored keys.
+KEY_VERSION_NAME = "match_key_version"
 _META = "addrmatch_meta"
 
 #: The component columns of ``addresses``, in :class:`~addrmatch.Address` field order.
@@ -134,8 +148,37 @@ def _create_v1(conn: sqlite3.Connection) -> None:
     db.table(_META).create({"name": str, "value": str}, pk="name", not_null={"value"}, if_not_exists=True)
 
 
+def read_key_version(conn: sqlite3.Connection) -> int:
+    """The key version of the stored keys: 1 when the database does not record one.
+
+    >>> conn = sqlite3.connect(":memory:")
+    >>> _ = conn.execute("CREATE TABLE addrmatch_meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)")
+    >>> read_key_version(conn)
+    1
+    """
+    row = conn.execute(f"SELECT value FROM {_META} WHERE name = ?", (KEY_VERSION_NAME,)).fetchone()
+    return int(row[0]) if row else 1
+
+
+def write_key_version(conn: sqlite3.Connection, version: int = KEY_VERSION) -> None:
+    """Record ``version`` as the key version of the stored keys (inside the caller's transaction)."""
+    conn.execute(
+        f"INSERT INTO {_META} (name, value) VALUES (?, ?) "
+        "ON CONFLICT (name) DO UPDATE SET value = excluded.value",
+        (KEY_VERSION_NAME, str(version)),
+    )
+
+
+def _record_key_version(conn: sqlite3.Connection) -> None:
+    """1 -> 2: a version-1 store's keys are key version 1 (the re-key follows on open)."""
+    conn.execute(
+        f"INSERT OR IGNORE INTO {_META} (name, value) VALUES (?, '1')",
+        (KEY_VERSION_NAME,),
+    )
+
+
 #: version n -> function turning a version-n database into version n + 1.
-MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {}
+MIGRATIONS: dict[int, Callable[[sqlite3.Connection], None]] = {1: _record_key_version}
 
 
 def read_version(conn: sqlite3.Connection) -> int:
@@ -168,6 +211,7 @@ def ensure_schema(conn: sqlite3.Connection, *, target: int | None = None) -> int
                 " (no match_key column); use another database file",
             )
         _create_v1(conn)
+        write_key_version(conn)  # a new store: no key of an older function in it
         version = 1
     while version < target:
         migrate = MIGRATIONS.get(version)

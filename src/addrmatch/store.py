@@ -61,6 +61,19 @@ Guarantees:
 * Input rules are applied before anything is written; every write is one
   transaction (``add_many`` and ``import_rows``: one for the whole call), so
   a failed call leaves the database as it was.
+* Keys are of one key function: ``addrmatch_meta.match_key_version`` records
+  :data:`addrmatch.key.KEY_VERSION` (none recorded: version 1). A store
+  whose keys are older is re-keyed when it is opened for writing, in one
+  transaction with any schema migration (:mod:`addrmatch._store_rekey`):
+  every key recomputed from the stored components; when two rows now share
+  a key, the later one becomes a duplicate (numbered like legacy ones,
+  logged, listed by :meth:`AddressStore.duplicates`): the one case where
+  two rows the store created share a key. Opened read-only, such a store
+  raises :class:`~addrmatch.errors.ReadOnlyDatabaseError` (its keys cannot
+  be looked up); keys of a newer addrmatch raise
+  :class:`~addrmatch.errors.SchemaVersionError`, also when a newer addrmatch
+  re-keys the file while this one has it open (checked in each write
+  transaction, before anything is written).
 
 Where each part lives: the tiers, as functions over a row source, in
 :mod:`addrmatch._store_tiers`; the live and batch row sources and the SQL
@@ -76,10 +89,11 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from collections.abc import Iterable, Mapping, Sequence, Sized
-from contextlib import AbstractContextManager, closing, suppress
+from collections.abc import Iterable, Iterator, Mapping, Sequence, Sized
+from contextlib import AbstractContextManager, closing, contextmanager, suppress
 from typing import Literal
 
+from addrmatch import _store_rekey as rekey_
 from addrmatch import _store_schema as schema
 from addrmatch import _store_search as search_
 from addrmatch._database import Target, atomic, open_database, use_wal
@@ -107,8 +121,9 @@ from addrmatch._store_sources import (
 )
 from addrmatch._store_tiers import How, Input, Resolution, Row, match, prepare
 from addrmatch.address import Address
-from addrmatch.errors import AddressError, ReadOnlyDatabaseError
+from addrmatch.errors import AddressError, ReadOnlyDatabaseError, SchemaVersionError
 from addrmatch.inputs import check_integer, check_text, preview
+from addrmatch.key import KEY_VERSION
 from addrmatch.normalize import AddressInput
 
 __all__ = [
@@ -161,7 +176,9 @@ class AddressStore:
     ``len`` and :meth:`duplicates`, and its writing calls (:meth:`resolve`,
     :meth:`add_many`, :meth:`import_rows`) raise
     :class:`~addrmatch.errors.ReadOnlyDatabaseError`. ``create=False``
-    requires the file to exist.
+    requires the file to exist. A store whose keys were computed by an older
+    key function is re-keyed here, or refused when read-only (module
+    docstring, "Keys are of one key function").
     ``on_ambiguous`` is the partial tier's policy (module docstring);
     ``typos=True`` adds the opt-in typo tier (module docstring) to every
     lookup (each call may override it with its own ``typos`` keyword);
@@ -230,9 +247,11 @@ class AddressStore:
                 with suppress(ReadOnlyDatabaseError):  # a caller's read-only connection stays as it is
                     use_wal(conn, self.path, timeout)
             version = db.versions[schema.schema().meta_table]
-            if version != schema.SCHEMA_VERSION:
-                with atomic(conn):
-                    version = schema.ensure_schema(conn)
+            stale = version == schema.SCHEMA_VERSION and rekey_.check(
+                schema.read_key_version(conn), self.path, read_only=self.read_only
+            )
+            if version != schema.SCHEMA_VERSION or stale:
+                version = self._upgrade()
             self.schema_version: int = version
         except BaseException:
             if self._owned:
@@ -262,12 +281,42 @@ class AddressStore:
     def __repr__(self) -> str:
         return f"AddressStore({self.path or ':memory:'!r})"
 
+    def _upgrade(self) -> int:
+        """Migrate the schema and re-key older keys, in one transaction (all or
+        nothing); the schema version afterwards."""
+        try:
+            with atomic(self._conn) as conn:
+                version = schema.ensure_schema(conn)
+                if rekey_.check(schema.read_key_version(conn), self.path, read_only=False):
+                    rekey_.rekey(conn, self.path)
+        except ReadOnlyDatabaseError:
+            # A caller's read-only connection: say why it would need writing.
+            if schema.read_version(self._conn):
+                rekey_.check(schema.read_key_version(self._conn), self.path, read_only=True)
+            raise
+        return version
+
     def _write(self, call: str) -> AbstractContextManager[sqlite3.Connection]:
         """One write transaction (:func:`addrmatch._database.atomic`): ``BEGIN
-        IMMEDIATE``, or a savepoint inside the caller's open transaction."""
+        IMMEDIATE``, or a savepoint inside the caller's open transaction. It
+        first checks that no newer addrmatch re-keyed the store since it was
+        opened (this one's keys would miss the rows and store them again)."""
         if self.read_only:
             raise ReadOnlyDatabaseError(self.path, f"was opened read-only; {call} writes to it")
-        return atomic(self._conn)
+        return self._checked_write()
+
+    @contextmanager
+    def _checked_write(self) -> Iterator[sqlite3.Connection]:
+        with atomic(self._conn) as conn:
+            version = schema.read_key_version(conn)
+            if version != KEY_VERSION:
+                raise SchemaVersionError(
+                    self.path,
+                    f"its match keys were re-keyed to key version {version} by another addrmatch while this"
+                    f" store was open (this one computes version {KEY_VERSION}); nothing was written."
+                    " Upgrade addrmatch",
+                )
+            yield conn
 
     def _typos(self, typos: object) -> bool:
         """A call's ``typos`` keyword: None means the store's setting."""
