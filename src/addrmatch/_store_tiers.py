@@ -31,8 +31,6 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any, Literal, Protocol
 
-from rapidfuzz.distance import DamerauLevenshtein
-
 from addrmatch import _store_search as search_
 from addrmatch._keyfold import key_from_parts
 from addrmatch.address import Address
@@ -41,15 +39,13 @@ from addrmatch.errors import AddressError
 from addrmatch.key import key_of
 from addrmatch.normalize import AddressInput, normalize, to_address
 from addrmatch.tables import TABLES
+from addrmatch.typos import TYPO_MIN_LENGTH, typo_pair
 
 __all__ = ["TYPO_MIN_LENGTH", "How", "Input", "Resolution", "Row", "Source", "alias_keys", "match", "prepare"]
 
 How = Literal["exact", "reparse", "partial", "typo", "created"]
 #: A stored row: its id and its address.
 Row = tuple[int, Address]
-#: The typo tier leaves street names shorter than this alone (one edit in
-#: "ELM" is a third of the name: "ELK" is another street, not a typo).
-TYPO_MIN_LENGTH = 4
 _PLACE_FIELDS = ("city", "state", "zip", "county", "location_code", "tract", "block")
 
 
@@ -374,40 +370,25 @@ def _by_words(rows: list[Row], original: str) -> tuple[list[Row], How]:
     return sorted((i, a) for i, (a, _) in found.items()), how
 
 
-def _digits(text: str) -> str:
-    return "".join(c for c in text if c.isdigit())
-
-
 def _typo(rows: list[Row], address: Address, source: Source) -> Resolution | None:
     """The typo tier (opt-in): the one stored row whose street name is one
-    edit (insertion, deletion, substitution or transposition of adjacent
-    letters) from the input's, with the same house number, ZIP5, unit,
-    directionals and suffix; None when there is no such row, or several
-    streets fit, or the input's own spelling is a stored street in that ZIP
-    (with that house number or another: it may be a real street)."""
+    typo from the input's and of the same block, under the one typo rule
+    (:func:`addrmatch.typos.typo_pair`: one edit -- insertion, deletion,
+    substitution or transposition of adjacent letters --, both names of
+    :data:`~addrmatch.typos.TYPO_MIN_LENGTH` letters or more, the same digits;
+    the same house number, ZIP5, unit, directionals and suffix); None when
+    there is no such row, or several streets fit, or the input's own spelling
+    is a stored street in that ZIP (with that house number or another: it
+    may be a real street)."""
     street = address.street
     if address.po_box or not street or not address.number or not address.zip or len(street) < TYPO_MIN_LENGTH:
         return None
-    zip5, digits = address.zip[:5], _digits(street)
     fits: dict[str, Row] = {}
     for row_id, stored in rows:
-        other = stored.street
-        if (
-            other is None
-            or other == street
-            or stored.po_box
-            or stored.number != address.number
-            or (stored.zip or "")[:5] != zip5
-            or stored.apt != address.apt
-            or stored.prefix != address.prefix
-            or stored.direction != address.direction
-            or stored.tag != address.tag
-            or _digits(other) != digits  # 12TH is not a typo of 13TH
-            or DamerauLevenshtein.distance(street, other, score_cutoff=1) > 1
-        ):
-            continue
-        fits.setdefault(other, (row_id, stored))
-    if len(fits) != 1 or source.has_street(street, zip5):
+        pair = typo_pair(address, stored)
+        if pair is not None:
+            fits.setdefault(pair[1], (row_id, stored))
+    if len(fits) != 1 or source.has_street(street, address.zip[:5]):
         return None
     ((other, (row_id, stored)),) = fits.items()
     return Resolution(row_id, "typo", stored, typo=(street, other))

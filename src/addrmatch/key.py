@@ -36,6 +36,7 @@ from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
 from addrmatch.normalize import AddressInput, normalize, to_address
 from addrmatch.reading import key_of_text
+from addrmatch.typos import typo_pair
 
 __all__ = ["KEY_VERSION", "Explanation", "FieldComparison", "explain", "key_of", "match_key"]
 
@@ -77,7 +78,7 @@ def key_of(canonical: Address) -> str:
 # ---------------------------------------------------------------------------
 # explain
 
-Status = Literal["same", "folded", "differs", "missing"]
+Status = Literal["same", "folded", "differs", "missing", "typo"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,9 +86,11 @@ class FieldComparison:
     """One field of an :class:`Explanation`.
 
     ``status``: ``same`` (equal as written), ``folded`` (equal after the
-    normalisation named in ``how``), ``differs``, or ``missing`` (one side
+    normalisation named in ``how``), ``differs``, ``missing`` (one side
     has no value; the key then differs, and only the store's partial tier
-    may still match them).
+    may still match them), or ``typo`` (only with ``explain(...,
+    typos=True)``: the street names are one typo apart under the typo rule
+    of :mod:`addrmatch.typos`, and ``how`` names both spellings).
     """
 
     field: str
@@ -155,13 +158,23 @@ def _compare(
     return FieldComparison(name, raw_left, raw_right, "folded", f"key fold ({fold}): both {key_left}")
 
 
-def explain(a: AddressInput, b: AddressInput) -> Explanation:
+def explain(a: AddressInput, b: AddressInput, *, typos: bool = False) -> Explanation:
     """Say whether ``a`` and ``b`` match and which normalisation made each
     field equal, or which field differs.
+
+    ``typos=True`` (the opt-in typo rule of ``AddressStore(typos=True)`` and
+    ``addrmatch dedupe --typos``, :mod:`addrmatch.typos`): when the keys
+    differ only by a street name one typo from the other, with the same house
+    number, ZIP, unit, directionals and suffix, ``same`` is True and the
+    street's status is ``"typo"``. (The store and dedupe also check that the
+    two spellings are not both real streets there; one pair cannot say.)
 
     >>> e = explain("4321 North Lexington Avenue, Blaine, MN 55123", "4321 N Lexington Ave., Blaine MN 55123-0001")
     >>> e.same, [(f.field, f.status) for f in e.fields if f.status != "same"]
     (True, [('prefix', 'folded'), ('tag', 'folded'), ('zip', 'folded')])
+    >>> e = explain("12 Roosvelt St, Blaine MN 55123", "12 Roosevelt Street, Blaine MN 55123", typos=True)
+    >>> e.same, [(f.field, f.status) for f in e.fields if f.status not in ("same", "folded")]
+    (True, [('street', 'typo')])
     """
     raw_a, raw_b = to_address(a), to_address(b)
     can_a, can_b = canonicalize(raw_a), canonicalize(raw_b)
@@ -282,4 +295,21 @@ def explain(a: AddressInput, b: AddressInput) -> Explanation:
                 "none",
             )
         )
-    return Explanation(key_a == key_b, key_a, key_b, tuple(out))
+    same = key_a == key_b
+    pair = typo_pair(can_a, can_b) if typos and not same else None
+    if pair is not None and all(f.status in ("same", "folded") for f in out if f.field != "street"):
+        same = True
+        out = [
+            FieldComparison(
+                f.field,
+                f.left,
+                f.right,
+                "typo",
+                f"one typo apart: {pair[0]} ~ {pair[1]} (one letter added, left out or changed, or two"
+                " swapped; 4 letters or more, the same digits, number, ZIP, unit, directionals and suffix)",
+            )
+            if f.field == "street"
+            else f
+            for f in out
+        ]
+    return Explanation(same, key_a, key_b, tuple(out))
