@@ -110,6 +110,14 @@ def add_dedupe_command(sub: Any) -> None:
         " the store's partial rule; adds the column address_tier ('partial' on such rows). Needs"
         " --engine duckdb",
     )
+    p.add_argument(
+        "--typos",
+        action="store_true",
+        help="join an address whose street name is one typo (a letter added, left out, changed or two"
+        " swapped; 4+ letters, same digits) from exactly one earlier address with the same number, ZIP,"
+        " unit, directionals and suffix -- never when both spellings are streets of that ZIP at other"
+        " numbers too; adds the column address_tier ('typo' on such rows). Off by default; --engine python",
+    )
     p.set_defaults(handler=_cmd_dedupe)
 
 
@@ -122,6 +130,10 @@ def _engine(args: argparse.Namespace, source: str) -> str:
     parquet = Path(source).suffix.lower() in (".parquet", ".pq") or (
         args.output is not None and Path(args.output).suffix.lower() in (".parquet", ".pq")
     )
+    if args.typos and (args.engine == "duckdb" or parquet or args.partial):
+        raise CommandError(
+            "--typos runs on --engine python (CSV in and out), which reads no Parquet and has no --partial"
+        )
     if args.engine == "python":
         if parquet:
             raise CommandError(
@@ -136,7 +148,15 @@ def _engine(args: argparse.Namespace, source: str) -> str:
     if args.engine == "auto":
         big = source != "-" and os.path.isfile(source) and os.path.getsize(source) > AUTO_DUCKDB_BYTES
         wanted = parquet or args.partial or big
-        if not wanted or args.html or args.db or source == "-" or args.output == "-" or not installed:
+        if (
+            not wanted
+            or args.typos
+            or args.html
+            or args.db
+            or source == "-"
+            or args.output == "-"
+            or not installed
+        ):
             if parquet or args.partial:
                 raise CommandError(
                     ("Parquet" if parquet else "--partial") + " needs DuckDB: pip install 'addrmatch[duckdb]'"
@@ -208,6 +228,7 @@ def _cmd_dedupe(args: argparse.Namespace, console: Console) -> int:
                 position=lines.position,
                 delimiter=args.delimiter,
                 details=details,
+                typos=args.typos,
             )
     shown = f"{EXAMPLE_FILE} (example data)" if args.example else name
     if details is not None and args.html:

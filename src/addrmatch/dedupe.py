@@ -29,6 +29,29 @@ of rows; a parse cache of bounded size (:data:`CACHE_SIZE` entries) avoids
 parsing a repeated spelling twice. Rows are written in input order; sort the
 output by ``address_id`` to see each group together.
 
+**The typo tier** (``typos=True``, ``addrmatch dedupe --typos``; off by
+default): the store's opt-in typo tier applied to the file, as if the file
+were the store being built, in the order of first appearance. A distinct
+address joins an earlier one when, under the one typo rule
+(:func:`addrmatch.typos.typo_pair`: the same house number, ZIP5, unit,
+directionals and suffix; street names one edit apart, four letters or
+more, the same digits), exactly one earlier address (one that did not
+itself join another) fits -- never when two fit, and never when both
+spellings are **established** in the file: each names a street of that
+ZIP5 at another house number too (rows before or after), so both are real
+streets. (The store refuses when the input's own spelling is a stored
+street of the ZIP; in a file, which of two spellings comes first is an
+accident, so both must be real streets to refuse.) A joined row gets the
+earlier address's ``address_id``, its own ``match_key`` and canonical
+columns, and ``address_tier = 'typo'`` -- a column added only with
+``--typos``, empty on the other rows, as ``--partial`` of the DuckDB engine
+does with ``'partial'``; ids stay numbered 1, 2, ... by first appearance.
+The decision needs the whole file (what is established), so with typos the
+rows are written to a temporary file first (on disk, not in memory) and
+copied to the output once the joins are known, each with its final id;
+memory grows by one entry per distinct street address (its house number,
+ZIP and canonical components) and per street spelling and ZIP.
+
 The CSV is read strictly: every row must have as many fields as the header
 (a malformed row stops the run with :class:`CSVInputError` naming its line),
 because a shifted row would put the wrong text into the address. Blank lines
@@ -46,6 +69,7 @@ import functools
 import heapq
 import logging
 import os
+import tempfile
 import time
 from array import array
 from collections import Counter
@@ -60,10 +84,12 @@ from addrmatch.address import Address
 from addrmatch.errors import AddressError
 from addrmatch.key import match_key
 from addrmatch.normalize import normalize
+from addrmatch.typos import typo_pair
 
 __all__ = [
     "ADDED_COLUMNS",
     "CACHE_SIZE",
+    "TIER_COLUMN",
     "AddressColumns",
     "CSVInputError",
     "CSVRows",
@@ -88,6 +114,9 @@ ADDED_COLUMNS: tuple[str, ...] = (
     "canonical_zip",
     "address_error",
 )
+#: The column ``typos=True`` adds (and ``--engine duckdb --partial``): how a row
+#: joined an earlier address ('typo'; 'partial' on DuckDB), empty for the others.
+TIER_COLUMN = "address_tier"
 #: How many distinct (street, city, state, zip) spellings the parse cache keeps.
 CACHE_SIZE = 1 << 16
 #: How often (in rows) the progress callback is called.
@@ -224,6 +253,8 @@ class DedupeSummary:
     largest_groups: list[Group] = field(default_factory=list)
     first_errors: list[tuple[int, str]] = field(default_factory=list)
     output: str = ""
+    #: With ``typos=True``: how many distinct spellings joined an earlier address (None: not asked).
+    typo_joins: int | None = None
 
     @property
     def duplicate_rows(self) -> int:
@@ -246,6 +277,7 @@ class DedupeSummary:
             ],
             "firstErrors": [{"line": line, "error": message} for line, message in self.first_errors],
             "output": self.output,
+            **({} if self.typo_joins is None else {"typoJoins": self.typo_joins}),
         }
 
 
@@ -337,6 +369,119 @@ def make_analyser(columns: AddressColumns) -> Callable[[Cells], tuple[str, Addre
     return analyse
 
 
+class _TypoJoins:
+    """``typos=True``: what the typo tier needs of each distinct street
+    address, and the joins once the whole file is read (module docstring).
+
+    >>> t = _TypoJoins()
+    >>> for gid, street, number in [(1, "ROOSEVELT", "12"), (2, "ROOSEVELT", "14"), (3, "ROOSVELT", "12")]:
+    ...     t.add(gid, Address(number=number, street=street, tag="ST", zip="55123"))
+    >>> t.joins()
+    {3: 1}
+    """
+
+    __slots__ = ("near", "numbers")
+
+    def __init__(self) -> None:
+        #: (house number, ZIP5) -> the distinct addresses there, by id (first appearance).
+        self.near: dict[tuple[str, str], list[tuple[int, Address]]] = {}
+        #: (ZIP5, street) -> the one house number it was seen with, or None: several.
+        self.numbers: dict[tuple[str, str], str | None] = {}
+
+    def add(self, group_id: int, address: Address) -> None:
+        """Remember a new distinct address (the rule needs a street, a number and a ZIP)."""
+        if address.po_box or not address.number or not address.street or not address.zip:
+            return
+        zip5 = address.zip[:5]
+        self.near.setdefault((address.number, zip5), []).append((group_id, address))
+        spelling = (zip5, address.street)
+        seen = self.numbers.get(spelling, address.number)
+        self.numbers[spelling] = address.number if seen == address.number else None
+
+    def _established(self, zip5: str, street: str, number: str) -> bool:
+        """True when ``street`` names a street of ``zip5`` at a house number other than ``number``."""
+        spelling = (zip5, street)
+        return spelling in self.numbers and self.numbers[spelling] != number
+
+    def joins(self) -> dict[int, int]:
+        """Each joining address id -> the earlier address id it joins."""
+        joined: dict[int, int] = {}
+        for here in self.near.values():
+            for i, (group_id, address) in enumerate(here):
+                fits: dict[str, int] = {}
+                for earlier_id, earlier in here[:i]:
+                    if earlier_id in joined:
+                        continue  # a joined spelling is not a stored street
+                    pair = typo_pair(address, earlier)
+                    if pair is not None:
+                        fits.setdefault(pair[1], earlier_id)
+                if len(fits) != 1:
+                    continue
+                ((other, earlier_id),) = fits.items()
+                zip5, number = (address.zip or "")[:5], address.number or ""
+                if self._established(zip5, address.street or "", number) and self._established(
+                    zip5, other, number
+                ):
+                    continue  # two real streets
+                joined[group_id] = earlier_id
+        return joined
+
+
+def _renumber(
+    groups: dict[str, list[Any]], joins: dict[int, int], details: DedupeDetails | None
+) -> dict[int, tuple[int, bool]]:
+    """Apply the typo joins: provisional id -> (final id, joined?). ``groups``
+    keeps one entry per final address (rows counted together), numbered 1, 2,
+    ... by first appearance; ``details`` merges the joined groups likewise."""
+    final: dict[int, tuple[int, bool]] = {}
+    by_id: dict[int, list[Any]] = {}
+    for key, group in list(groups.items()):
+        provisional = group[0]
+        target = joins.get(provisional)
+        if target is None:
+            final[provisional] = (len(by_id) + 1, False)
+            by_id[provisional] = group
+        else:
+            final[provisional] = (final[target][0], True)
+            by_id[target][1] += group[1]
+            del groups[key]
+        # (dicts keep insertion order: a target, first seen earlier, is always numbered already)
+    if details is not None:
+        kept: list[GroupDetail] = []
+        for detail in details.groups:
+            new_id, joined = final[detail.address_id]
+            if not joined:
+                detail.address_id = new_id
+                kept.append(detail)
+                continue
+            into = kept[new_id - 1]
+            into.rows += detail.rows
+            for written, lines in detail.spellings.items():
+                into.spellings.setdefault(written, array("I")).extend(lines)
+            into.sources.update(detail.sources)
+        details.groups = kept
+    for provisional, group in by_id.items():
+        group[0] = final[provisional][0]
+    return final
+
+
+def _copy_with_final_ids(
+    spool: TextIO, outfile: TextIO, delimiter: str, column: int, final: dict[int, tuple[int, bool]]
+) -> None:
+    """Copy the spooled rows to ``outfile`` with their final ``address_id``
+    (at ``column``) and the :data:`TIER_COLUMN` cell."""
+    spool.seek(0)
+    writer = csv.writer(outfile, delimiter=delimiter, lineterminator="\n")
+    for row in csv.reader(spool, delimiter=delimiter):
+        tier = ""
+        if row[column]:
+            new_id, joined = final[int(row[column])]
+            row[column] = str(new_id)
+            tier = "typo" if joined else ""
+        row.append(tier)
+        writer.writerow(row)
+
+
 def dedupe_stream(
     infile: Iterable[str],
     outfile: TextIO,
@@ -348,9 +493,13 @@ def dedupe_stream(
     position: Callable[[], int] | None = None,
     delimiter: str | None = None,
     details: DedupeDetails | None = None,
+    typos: bool = False,
 ) -> DedupeSummary:
     """Dedupe CSV text from ``infile`` (a text file or any iterable of
     lines) into ``outfile``, row by row.
+
+    ``typos=True`` adds the typo tier and the :data:`TIER_COLUMN` column
+    (module docstring); the rows then pass through a temporary file.
 
     ``delimiter=None`` finds the input's delimiter from its header line; the
     output uses the same one. ``progress(rows_done, position())`` is called
@@ -371,7 +520,8 @@ def dedupe_stream(
     started = time.perf_counter()
     rows = CSVRows(infile, source=source, delimiter=delimiter)
     indexes = columns.indexes(rows)
-    clash = [name for name in ADDED_COLUMNS if name in rows.header]
+    added = (*ADDED_COLUMNS, TIER_COLUMN) if typos else ADDED_COLUMNS
+    clash = [name for name in added if name in rows.header]
     if clash:
         raise CSVInputError(
             f"the input already has the column(s) {', '.join(clash)} that dedupe adds;"
@@ -387,55 +537,69 @@ def dedupe_stream(
     # match_key -> [address_id, rows, canonical one-line text]; one entry per distinct address.
     groups: dict[str, list[Any]] = {}
     summary = DedupeSummary()
-    writer = csv.writer(outfile, delimiter=rows.delimiter, lineterminator="\n")
-    writer.writerow([*rows.header, *ADDED_COLUMNS])
-    empty_place = ("",) * 4
-    count = 0
-    for line, row in rows:
-        count += 1
-        cells = columns.cells(row, indexes)
-        origin = None if source_index is None else (row[source_index].strip() or "(none)")
-        try:
-            key, canonical = analyse(cells)
-        except AddressError as e:
-            summary.address_errors += 1
-            message = str(e) or type(e).__name__
-            if len(summary.first_errors) < 5:
-                summary.first_errors.append((line, message))
-            writer.writerow([*row, "", "", *empty_place, message])
-            if details is not None:
-                details.errors.append((line, columns.written(cells), message))
-                if origin is not None:
-                    details.rows_by_source[origin] += 1
-                    details.row_sources.append((line, origin))
-        else:
-            group = groups.get(key)
-            if group is None:
-                group = groups[key] = [len(groups) + 1, 0, one_line(canonical)]
+    header_writer = csv.writer(outfile, delimiter=rows.delimiter, lineterminator="\n")
+    header_writer.writerow([*rows.header, *added])
+    with contextlib.ExitStack() as stack:  # the typo tier's temporary file
+        joiner = _TypoJoins() if typos else None
+        spool = (
+            stack.enter_context(tempfile.TemporaryFile("w+", encoding="utf-8", newline="")) if typos else None
+        )
+        writer = csv.writer(spool, delimiter=rows.delimiter, lineterminator="\n") if spool else header_writer
+        empty_place = ("",) * 4
+        count = 0
+        for line, row in rows:
+            count += 1
+            cells = columns.cells(row, indexes)
+            origin = None if source_index is None else (row[source_index].strip() or "(none)")
+            try:
+                key, canonical = analyse(cells)
+            except AddressError as e:
+                summary.address_errors += 1
+                message = str(e) or type(e).__name__
+                if len(summary.first_errors) < 5:
+                    summary.first_errors.append((line, message))
+                writer.writerow([*row, "", "", *empty_place, message])
                 if details is not None:
-                    details.groups.append(GroupDetail(group[0], key, canonical))
-            group[1] += 1
-            if details is not None:
-                details.groups[group[0] - 1].add(line, columns.written(cells), origin)
-                if origin is not None:
-                    details.rows_by_source[origin] += 1
-                    details.row_sources.append((line, origin))
-            writer.writerow(
-                [
-                    *row,
-                    group[0],
-                    key,
-                    canonical.street_line(),
-                    canonical.city or "",
-                    canonical.state or "",
-                    canonical.zip or "",
-                    "",
-                ]
-            )
-        if progress is not None and count % _PROGRESS_EVERY == 0:
+                    details.errors.append((line, columns.written(cells), message))
+                    if origin is not None:
+                        details.rows_by_source[origin] += 1
+                        details.row_sources.append((line, origin))
+            else:
+                group = groups.get(key)
+                if group is None:
+                    group = groups[key] = [len(groups) + 1, 0, one_line(canonical)]
+                    if joiner is not None:
+                        joiner.add(group[0], canonical)
+                    if details is not None:
+                        details.groups.append(GroupDetail(group[0], key, canonical))
+                group[1] += 1
+                if details is not None:
+                    details.groups[group[0] - 1].add(line, columns.written(cells), origin)
+                    if origin is not None:
+                        details.rows_by_source[origin] += 1
+                        details.row_sources.append((line, origin))
+                writer.writerow(
+                    [
+                        *row,
+                        group[0],
+                        key,
+                        canonical.street_line(),
+                        canonical.city or "",
+                        canonical.state or "",
+                        canonical.zip or "",
+                        "",
+                    ]
+                )
+            if progress is not None and count % _PROGRESS_EVERY == 0:
+                progress(count, position() if position is not None else count)
+        if progress is not None:
             progress(count, position() if position is not None else count)
-    if progress is not None:
-        progress(count, position() if position is not None else count)
+        if joiner is not None and spool is not None:
+            joins = joiner.joins()
+            final = _renumber(groups, joins, details)
+            _copy_with_final_ids(spool, outfile, rows.delimiter, len(rows.header), final)
+            summary.typo_joins = len(joins)
+            _LOG.info("typo tier: %d distinct spellings joined an earlier address", len(joins))
     summary.rows = count
     summary.distinct_addresses = len(groups)
     biggest = heapq.nsmallest(top, groups.values(), key=lambda g: (-g[1], g[0])) if top > 0 else []
@@ -499,6 +663,7 @@ def dedupe_csv(
     top: int = 10,
     progress: ProgressCallback | None = None,
     details: DedupeDetails | None = None,
+    typos: bool = False,
 ) -> DedupeSummary:
     """Dedupe the CSV file ``input_path`` into ``output_path``: every row
     written back with ``address_id``, ``match_key``, the canonical address
@@ -512,7 +677,7 @@ def dedupe_csv(
     or an :class:`AddressColumns`. ``delimiter=None`` finds it from the
     header. The output (owner-only, 0o600) appears only when the whole file
     succeeded (:func:`write_atomically`). ``progress(rows_done, bytes_read)``
-    reports progress.
+    reports progress. ``typos=True``: the opt-in typo tier (module docstring).
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -543,6 +708,7 @@ def dedupe_csv(
             position=lines.position,
             delimiter=delimiter,
             details=details,
+            typos=typos,
         )
     summary.output = os.fspath(output_path)
     return summary

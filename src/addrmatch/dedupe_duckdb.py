@@ -53,7 +53,7 @@ except ImportError as e:  # pragma: no cover - the extra is not installed
 
 from addrmatch._csvinput import CSVInputError, open_lines, sniff_delimiter
 from addrmatch._spellings import PARTIAL_FIELDS, RESULT_FIELDS, analyse_spellings
-from addrmatch.dedupe import ADDED_COLUMNS, AddressColumns, DedupeSummary, Group
+from addrmatch.dedupe import ADDED_COLUMNS, TIER_COLUMN, AddressColumns, DedupeSummary, Group
 
 __all__ = ["DUCKDB_ENCODINGS", "TIER_COLUMN", "dedupe_duckdb", "is_parquet"]
 
@@ -67,8 +67,6 @@ DUCKDB_ENCODINGS: dict[str, str] = {
     "iso-8859-1": "latin-1",
     "utf-16": "utf-16",
 }
-#: The column ``partial=True`` adds: 'partial' for a row joined by the partial tier.
-TIER_COLUMN = "address_tier"
 _LOG = logging.getLogger("addrmatch.dedupe")
 _BATCH = 10_000
 
