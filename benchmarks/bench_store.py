@@ -45,7 +45,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import gen_addresses as gen
-from addrmatch import AddressStore
+from addrmatch import IMPLEMENTATION, AddressStore
 
 REPO = Path(__file__).resolve().parents[1]
 RESULTS = REPO / "bench_results"
@@ -304,6 +304,7 @@ def run(n: int, *, workers: int = 2, seed: int = 1, directory: Path | None = Non
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(),
+        "implementation": IMPLEMENTATION,
     }
     return result
 
@@ -323,7 +324,8 @@ def markdown(r: dict[str, Any]) -> str:
         f"Data: {r['data']['street_names']:,} street names ({r['data']['real_streets']:,} real, the rest"
         f" compounded from real name words), {r['data']['places']:,} real places,"
         f" {r['data']['with_unit']:,} with a unit, {r['data']['po_boxes']:,} PO boxes."
-        f" Machine: {r['machine']['cpus']} CPUs, Python {r['machine']['python']},"
+        f" Machine: {r['machine']['cpus']} CPUs, Python {r['machine']['python']}"
+        f" ({r['machine'].get('implementation', 'build not recorded')} build of addrmatch's hot path),"
         f" Load average (1, 5, 15 min) at the start {r['machine'].get('load_at_start')},"
         f" at the end {r['machine'].get('load_at_end')}.",
         "",

@@ -11,7 +11,7 @@ import dataclasses
 
 import pytest
 
-from addrmatch import Address, explain, normalize
+from addrmatch import Address, AddressStore, explain, normalize
 from addrmatch.typos import TYPO_MIN_LENGTH, one_typo, same_block, typo_pair
 
 
@@ -119,3 +119,22 @@ def test_explain_with_typos_agrees_with_the_rule_and_with_the_key() -> None:
         same_key = explain(a, b).same
         rule = typo_pair(normalize(a), normalize(b)) is not None
         assert explain(a, b, typos=True).same == (same_key or rule), (a, b)
+
+
+@pytest.mark.parametrize(
+    ("stored", "given"),
+    [
+        ("12 Quillfeather St, Blaine MN 55123", "12 Quilfeather St, Blaine MN 55123"),
+        ("12 Quillfeather St, Blaine MN 55123", "12 Quilfeathr St, Blaine MN 55123"),
+        ("12 Elm St, Blaine MN 55123", "12 Elk St, Blaine MN 55123"),
+        ("12 Quillfeather St, Blaine MN 55123", "12 Quilfeather Ave, Blaine MN 55123"),
+        ("12 Quillfeather St Apt 4, Blaine MN 55123", "12 Quilfeather St Apt 4, Blaine MN 55123"),
+        ("12 13th St, Blaine MN 55123", "12 12th St, Blaine MN 55123"),
+    ],
+)
+def test_the_store_and_explain_apply_the_same_rule(stored: str, given: str) -> None:
+    store = AddressStore(typos=True)
+    store.resolve(stored)
+    found = store.find(given)
+    typo = [f.status for f in explain(stored, given, typos=True).fields if f.field == "street"] == ["typo"]
+    assert (found is not None and found.how == "typo") == typo
