@@ -122,8 +122,12 @@ def rekey(conn: sqlite3.Connection, path: str | None = None) -> Rekeyed:
     # The rows of each key numbered again by id: the oldest is 0 (what lookups return).
     execute("DROP TABLE IF EXISTS temp.addrmatch_rekey_changed")
     execute(
-        "CREATE TEMP TABLE addrmatch_rekey_changed AS"
-        " SELECT n.id, n.match_key, n.duplicate, a.duplicate AS old_duplicate, a.match_key AS old_key"
+        "CREATE TEMP TABLE addrmatch_rekey_changed (id INTEGER PRIMARY KEY, match_key TEXT NOT NULL,"
+        " duplicate INTEGER NOT NULL, old_duplicate INTEGER NOT NULL, old_key TEXT NOT NULL)"
+    )
+    execute(
+        "INSERT INTO temp.addrmatch_rekey_changed"
+        " SELECT n.id, n.match_key, n.duplicate, a.duplicate, a.match_key"
         " FROM (SELECT id, match_key,"
         "       row_number() OVER (PARTITION BY match_key ORDER BY id) - 1 AS duplicate"
         "       FROM temp.addrmatch_rekey) n"
@@ -134,13 +138,14 @@ def rekey(conn: sqlite3.Connection, path: str | None = None) -> Rekeyed:
     if changed:
         # Park the changed rows on keys of their own first: UNIQUE (match_key, duplicate) is
         # checked row by row, and a row's new key may still be held by a row not moved yet.
+        # (Correlated subqueries rather than UPDATE ... FROM, which needs SQLite 3.33.)
+        moved = "id IN (SELECT id FROM temp.addrmatch_rekey_changed)"
+        execute(f"UPDATE addresses SET match_key = '{_PARKED}' || id WHERE {moved}")
         execute(
-            f"UPDATE addresses SET match_key = '{_PARKED}' || id"
-            " WHERE id IN (SELECT id FROM temp.addrmatch_rekey_changed)"
-        )
-        execute(
-            "UPDATE addresses SET match_key = c.match_key, duplicate = c.duplicate"
-            " FROM temp.addrmatch_rekey_changed c WHERE addresses.id = c.id"
+            "UPDATE addresses SET"
+            " match_key = (SELECT c.match_key FROM temp.addrmatch_rekey_changed c WHERE c.id = addresses.id),"
+            " duplicate = (SELECT c.duplicate FROM temp.addrmatch_rekey_changed c WHERE c.id = addresses.id)"
+            f" WHERE {moved}"
         )
     new_duplicates = [
         (int(row_id), int(first))
