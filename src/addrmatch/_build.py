@@ -11,14 +11,14 @@ so the value object stays the layer above.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Final
 
 from addrmatch.fields import PARTS, TEXT_FIELDS
 
 __all__ = ["from_parts"]
 
 # The fields a reading does not give: set to None.
-_OTHERS: tuple[str, ...] = tuple(name for name in TEXT_FIELDS if name not in PARTS)
+_OTHERS: Final[tuple[str, ...]] = tuple(name for name in TEXT_FIELDS if name not in PARTS)
 
 
 def from_parts(cls: Any, parts: tuple[Any, ...]) -> Any:

@@ -10,6 +10,8 @@ separators removed, straight to :func:`parts_from_words`. See
 
 from __future__ import annotations
 
+from typing import Final
+
 from addrmatch.errors import AddressError
 from addrmatch.tables import TABLES, places
 
@@ -42,21 +44,23 @@ Parts = tuple[
 ]
 
 # Periods go; commas, semicolons and stray quotes (CSV tools leave them) become spaces.
-_DROP = str.maketrans({".": None, ",": " ", ";": " ", '"': " ", "\u201c": " ", "\u201d": " "})
-_DIRECTIONAL_KEY = str.maketrans("", "", ".- ")
+_DROP: Final = str.maketrans({".": None, ",": " ", ";": " ", '"': " ", "\u201c": " ", "\u201d": " "})
+_DIRECTIONAL_KEY: Final = str.maketrans("", "", ".- ")
 # Plain dicts (private copies, never changed): compiled code looks a dict up directly,
 # a read-only mapping proxy only through a method call.
-_SUFFIXES: dict[str, str] = dict(TABLES.suffixes)
-_SUFFIX_ALIASES: dict[str, str] = dict(TABLES.suffix_aliases)
-_DIRECTIONALS: dict[str, str] = dict(TABLES.directionals)
-_INFORMAL_DIRECTIONALS: dict[str, str] = dict(TABLES.informal_directionals)
-_UNITS: dict[str, str] = dict(TABLES.unit_designators)
-_STATES: dict[str, str] = dict(TABLES.states)
-_BOX_HEADS: dict[tuple[str, ...], tuple[str, str]] = dict(TABLES.box_heads)
+_SUFFIXES: Final[dict[str, str]] = dict(TABLES.suffixes)
+_SUFFIX_ALIASES: Final[dict[str, str]] = dict(TABLES.suffix_aliases)
+_DIRECTIONALS: Final[dict[str, str]] = dict(TABLES.directionals)
+_INFORMAL_DIRECTIONALS: Final[dict[str, str]] = dict(TABLES.informal_directionals)
+_UNITS: Final[dict[str, str]] = dict(TABLES.unit_designators)
+_STATES: Final[dict[str, str]] = dict(TABLES.states)
+_BOX_HEADS: Final[dict[tuple[str, ...], tuple[str, str]]] = dict(TABLES.box_heads)
 # Route heads that the canonical street spells short ("RURAL ROUTE 2" -> "RR 2").
-_SHORTENED_KINDS = frozenset({"rural_route", "highway_contract", "urbanization"})
-_ROUTE_HEAD_FIRST = frozenset(head[0] for head, (_, kind) in _BOX_HEADS.items() if kind in _SHORTENED_KINDS)
-_ROUTE_HEAD_MAX = max(len(head) for head in _BOX_HEADS)
+_SHORTENED_KINDS: Final = frozenset({"rural_route", "highway_contract", "urbanization"})
+_ROUTE_HEAD_FIRST: Final = frozenset(
+    head[0] for head, (_, kind) in _BOX_HEADS.items() if kind in _SHORTENED_KINDS
+)
+_ROUTE_HEAD_MAX: Final = max(len(head) for head in _BOX_HEADS)
 
 
 def canonical_words(value: str | None) -> str | None:
@@ -77,6 +81,9 @@ def direction_from_words(words: str) -> str:
     >>> direction_from_words("NORTH-WEST"), direction_from_words("S E"), direction_from_words("SO")
     ('NW', 'SE', 'S')
     """
+    found = _DIRECTIONALS.get(words)
+    if found is not None:
+        return found  # written as the table writes it ("N", "NORTH"): nothing to remove first
     found = _DIRECTIONALS.get(words.translate(_DIRECTIONAL_KEY))
     if found is not None:
         return found

@@ -7,32 +7,38 @@ Private, and compiled with mypyc when the package is built; the public
 from __future__ import annotations
 
 import re
+from typing import Final
 
 from addrmatch.tables import TABLES
 
 __all__ = ["fold_name", "fold_number", "fold_unit", "key_from_parts", "split_type_word"]
 
-_NOT_ALNUM = re.compile(r"[^A-Z0-9 ]+")
-_NOT_ALNUM_HYPHEN = re.compile(r"[^A-Z0-9 -]+")
-_ORDINAL_NUMBER = re.compile(r"^(\d+)(?:ST|ND|RD|TH)$")
-_LEADING_ZEROS = re.compile(r"^0+(?=\d)")
+_NOT_ALNUM: Final = re.compile(r"[^A-Z0-9 ]+")
+_NOT_ALNUM_HYPHEN: Final = re.compile(r"[^A-Z0-9 -]+")
+_ORDINAL_NUMBER: Final = re.compile(r"^(\d+)(?:ST|ND|RD|TH)$")
+_DIGITS: Final = "0123456789"
+_LEADING_ZEROS: Final = re.compile(r"^0+(?=\d)")
 # Plain dicts (private copies, never changed): compiled code looks a dict up directly,
 # a read-only mapping proxy only through a method call.
-_ORDINAL_WORDS: dict[str, str] = dict(TABLES.ordinal_words)
-_DIRECTIONALS: dict[str, str] = dict(TABLES.directionals)
-_SUFFIXES: dict[str, str] = dict(TABLES.suffixes)
-_SUFFIX_ALIASES: dict[str, str] = dict(TABLES.suffix_aliases)
-_NAME_ABBREVIATIONS: dict[str, str] = dict(TABLES.name_abbreviations)
-_HIGHWAYS: dict[tuple[str, ...], str] = dict(TABLES.highway_phrases)
-_HIGHWAY_MAX = TABLES.highway_phrase_max_words
-_HIGHWAY_FIRST = frozenset(phrase[0] for phrase in _HIGHWAYS)
-_STATES: dict[str, str] = dict(TABLES.states)
-_STATE_FIRST = frozenset(name.split(" ", 1)[0] for name in _STATES)
-_STATE_MAX = TABLES.state_name_max_words
+_ORDINAL_WORDS: Final[dict[str, str]] = dict(TABLES.ordinal_words)
+# The words an ordinal written in two words can start with ("TWENTY" of "TWENTY FIRST").
+_ORDINAL_HEADS: Final = frozenset(word[:n] for word in _ORDINAL_WORDS for n in range(1, len(word)))
+_DIRECTIONALS: Final[dict[str, str]] = dict(TABLES.directionals)
+_SUFFIXES: Final[dict[str, str]] = dict(TABLES.suffixes)
+_SUFFIX_ALIASES: Final[dict[str, str]] = dict(TABLES.suffix_aliases)
+_NAME_ABBREVIATIONS: Final[dict[str, str]] = dict(TABLES.name_abbreviations)
+_HIGHWAYS: Final[dict[tuple[str, ...], str]] = dict(TABLES.highway_phrases)
+_HIGHWAY_MAX: Final = TABLES.highway_phrase_max_words
+_HIGHWAY_FIRST: Final = frozenset(phrase[0] for phrase in _HIGHWAYS)
+_STATES: Final[dict[str, str]] = dict(TABLES.states)
+_STATE_FIRST: Final = frozenset(name.split(" ", 1)[0] for name in _STATES)
+_STATE_MAX: Final = TABLES.state_name_max_words
 
 
 def _number_word(word: str) -> str:
     word = _ORDINAL_WORDS.get(word, word)
+    if len(word) < 3 or word[0] not in _DIGITS:
+        return word  # no ordinal number ("21ST") can be this word: no regex needed
     m = _ORDINAL_NUMBER.match(word)
     return m.group(1) if m else word
 
@@ -60,7 +66,7 @@ def fold_name(value: str | None) -> str:
                 out.append(_HIGHWAYS.get(tuple(words[n : n + highway]), "SR"))  # "TX 121": a state's route
                 n += highway
                 continue
-            if word + words[n + 1] in _ORDINAL_WORDS:
+            if word in _ORDINAL_HEADS and word + words[n + 1] in _ORDINAL_WORDS:
                 out.append(_number_word(word + words[n + 1]))  # "TWENTY FIRST" ~ "21ST"
                 n += 2
                 continue
@@ -97,6 +103,9 @@ def _words_with_hyphens(value: str) -> list[str]:
 def fold_unit(value: str | None) -> str:
     if not value:
         return ""
+    if value.isalnum() and value.isascii():
+        word = _number_word(value)  # one plain word ("4", "4B", "2ND"): no regex to split it
+        return _LEADING_ZEROS.sub("", word) if word[0] == "0" else word
     words = _NOT_ALNUM.sub(" ", value).split()
     return "".join(_LEADING_ZEROS.sub("", _number_word(w)) for w in words)
 

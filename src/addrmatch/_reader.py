@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from typing import cast
+from typing import Final, cast
 
 from addrmatch._canon import Parts, canonical_words, parts_from_words
 from addrmatch._keyfold import key_from_parts
-from addrmatch.tables import TABLES, place_words, places
+from addrmatch.tables import TABLES, Places, place_words, places
 from addrmatch.tokens import (
+    ALPHA,
     COMMON_SUFFIX,
     DIGIT,
     DIRECTIONAL,
@@ -28,6 +29,7 @@ from addrmatch.tokens import (
     HIGHWAY,
     INFORMAL,
     MODIFIER,
+    NUMERIC,
     ORDINAL,
     ROAD,
     STATE_CODE,
@@ -42,58 +44,62 @@ __all__ = ["Reader", "read_text"]
 
 # Plain dicts (private copies, never changed): compiled code looks a dict up directly,
 # a read-only mapping proxy only through a method call.
-_SUFFIXES: dict[str, str] = dict(TABLES.suffixes)
-_SUFFIX_ALIASES: dict[str, str] = dict(TABLES.suffix_aliases)
+_SUFFIXES: Final[dict[str, str]] = dict(TABLES.suffixes)
+_SUFFIX_ALIASES: Final[dict[str, str]] = dict(TABLES.suffix_aliases)
 
-_DIRECTIONALS: dict[str, str] = dict(TABLES.directionals)
-_UNITS: dict[str, str] = dict(TABLES.unit_designators)
-_UNITS_NEED_ID = TABLES.unit_needs_identifier
-_STATES: dict[str, str] = dict(TABLES.states)
+_DIRECTIONALS: Final[dict[str, str]] = dict(TABLES.directionals)
+_UNITS: Final[dict[str, str]] = dict(TABLES.unit_designators)
+_UNITS_NEED_ID: Final = TABLES.unit_needs_identifier
+_STATES: Final[dict[str, str]] = dict(TABLES.states)
 # Last word of a state name -> the word counts of the names it ends, longest first.
-_STATE_LENGTHS: dict[str, tuple[int, ...]] = {}
+_STATE_LENGTHS: Final[dict[str, tuple[int, ...]]] = {}
 for _name in _STATES:
     _words_of_name = _name.split()
     _STATE_LENGTHS[_words_of_name[-1]] = tuple(
         sorted({*_STATE_LENGTHS.get(_words_of_name[-1], ()), len(_words_of_name)}, reverse=True)
     )
-_ONE_WORD = (1,)
+_ONE_WORD: Final = (1,)
 # Type words that stay a type even when written in full ("Central Park" is
 # a name in Chicago, but "Midway Medical Park" has the type PARK).
-_TYPE_LIKE_SUFFIXES = TABLES.name_like_suffixes
-_COUNTRY = frozenset(w for phrase in TABLES.country_words for w in phrase.split())
-_NUMBER_WORDS: dict[str, str] = dict(TABLES.number_words)
-_SUITE_WORDS: dict[str, str] = dict(TABLES.suite_words)
-_BUILDING_TYPES = TABLES.building_types
-_HIGHWAY_PHRASES: dict[tuple[str, ...], str] = dict(TABLES.highway_phrases)
-_HIGHWAY_MAX = TABLES.highway_phrase_max_words
-_HIGHWAY_FIRST = frozenset(phrase[0] for phrase in _HIGHWAY_PHRASES)
-_HIGHWAY_LAST = frozenset(phrase[-1] for phrase in _HIGHWAY_PHRASES)
-_STATE_MAX = TABLES.state_name_max_words
-_STATE_FIRST = frozenset(name.split(" ", 1)[0] for name in _STATES)
-_STATE_LAST = frozenset(name.rsplit(" ", 1)[-1] for name in _STATES)
-_NAME_ABBREVIATIONS: dict[str, str] = dict(TABLES.name_abbreviations)
+_TYPE_LIKE_SUFFIXES: Final = TABLES.name_like_suffixes
+_COUNTRY: Final = frozenset(w for phrase in TABLES.country_words for w in phrase.split())
+_NUMBER_WORDS: Final[dict[str, str]] = dict(TABLES.number_words)
+_SUITE_WORDS: Final[dict[str, str]] = dict(TABLES.suite_words)
+_BUILDING_TYPES: Final = TABLES.building_types
+_HIGHWAY_PHRASES: Final[dict[tuple[str, ...], str]] = dict(TABLES.highway_phrases)
+_HIGHWAY_MAX: Final = TABLES.highway_phrase_max_words
+_HIGHWAY_FIRST: Final = frozenset(phrase[0] for phrase in _HIGHWAY_PHRASES)
+_HIGHWAY_LAST: Final = frozenset(phrase[-1] for phrase in _HIGHWAY_PHRASES)
+_STATE_MAX: Final = TABLES.state_name_max_words
+_STATE_FIRST: Final = frozenset(name.split(" ", 1)[0] for name in _STATES)
+_STATE_LAST: Final = frozenset(name.rsplit(" ", 1)[-1] for name in _STATES)
+_NAME_ABBREVIATIONS: Final[dict[str, str]] = dict(TABLES.name_abbreviations)
 # A directional abbreviation spelled out, for place names ("W" -> "WEST").
-_DIRECTION_WORDS = {
+_DIRECTION_WORDS: Final = {
     abbreviation: word
     for word, abbreviation in TABLES.directionals.items()
     if word.isalpha() and len(word) > 2 and word != abbreviation
 }
-_CITY_MAX_WORDS = 5
-_NO_NAMES: frozenset[str] = frozenset()
-_BOX_WORDS = TABLES.box_words
-_OF_WORDS = TABLES.joining_words
-_LEVEL_WORDS = TABLES.level_words
-_FLOOR_NAMES = TABLES.floor_names
+_CITY_MAX_WORDS: Final = 5
+_NO_NAMES: Final[frozenset[str]] = frozenset()
+_BOX_WORDS: Final = TABLES.box_words
+_OF_WORDS: Final = TABLES.joining_words
+_LEVEL_WORDS: Final = TABLES.level_words
+_FLOOR_NAMES: Final = TABLES.floor_names
 
-_ZIP = re.compile(r"^\d{5}(?:-?\d{4})?-?$")
-_ZIP4 = re.compile(r"^\d{4}$")  # a ZIP that lost its leading zero ("NJ 7030")
-_ZIPLIKE = re.compile(r"^\d{6,10}$")  # digits where the ZIP stands, too many for one
-_GRID_HALF = re.compile(r"^[NSEW]\d+[NSEW]?$")
-_NUMBER = re.compile(r"^(?:\d+[A-Z]?(?:[-/]\d*[A-Z0-9]+)?|\d+½|[NSEW]\d+[NSEW]\d+|\d+-[A-Z]|[A-Z]\d+)$")
-_FRACTION = re.compile(r"^\d/\d{1,2}$")
-_UNIT_ID = re.compile(r"^(?:[A-Z0-9]*\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*|[A-Z]{1,2}(?:-[A-Z0-9]+)?|[A-Z]-?\d*)$")
+_ZIP: Final = re.compile(r"^\d{5}(?:-?\d{4})?-?$")
+_ZIP4: Final = re.compile(r"^\d{4}$")  # a ZIP that lost its leading zero ("NJ 7030")
+_ZIPLIKE: Final = re.compile(r"^\d{6,10}$")  # digits where the ZIP stands, too many for one
+_GRID_HALF: Final = re.compile(r"^[NSEW]\d+[NSEW]?$")
+_NUMBER: Final = re.compile(
+    r"^(?:\d+[A-Z]?(?:[-/]\d*[A-Z0-9]+)?|\d+½|[NSEW]\d+[NSEW]\d+|\d+-[A-Z]|[A-Z]\d+)$"
+)
+_FRACTION: Final = re.compile(r"^\d/\d{1,2}$")
+_UNIT_ID: Final = re.compile(
+    r"^(?:[A-Z0-9]*\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*|[A-Z]{1,2}(?:-[A-Z0-9]+)?|[A-Z]-?\d*)$"
+)
 # A designator glued to its identifier ("SUITE100", "APT4B"): the designators that need one.
-_GLUED_UNIT = re.compile(
+_GLUED_UNIT: Final = re.compile(
     "^(?:"
     + "|".join(
         sorted(
@@ -104,14 +110,14 @@ _GLUED_UNIT = re.compile(
     )
     + r")\d[A-Z0-9-]*$"
 )
-_BOX_ID = re.compile(r"^[A-Z0-9-]*\d[A-Z0-9-]*$")
+_BOX_ID: Final = re.compile(r"^[A-Z0-9-]*\d[A-Z0-9-]*$")
 
 # Box heads by kind, longest first: PO boxes, and the routes that hold boxes.
-_PO_BOX_HEADS: tuple[tuple[str, ...], ...] = tuple(
+_PO_BOX_HEADS: Final[tuple[tuple[str, ...], ...]] = tuple(
     sorted((h for h, (_, kind) in TABLES.box_heads.items() if kind == "po_box"), key=len, reverse=True)
 )
-_PO_BOX_FIRST = frozenset(head[0] for head in _PO_BOX_HEADS)
-_ROUTE_HEADS: tuple[tuple[str, ...], ...] = tuple(
+_PO_BOX_FIRST: Final = frozenset(head[0] for head in _PO_BOX_HEADS)
+_ROUTE_HEADS: Final[tuple[tuple[str, ...], ...]] = tuple(
     sorted(
         (
             h
@@ -122,8 +128,65 @@ _ROUTE_HEADS: tuple[tuple[str, ...], ...] = tuple(
         reverse=True,
     )
 )
-_ROUTE_FIRST = frozenset(head[0] for head in _ROUTE_HEADS)
-_URBANIZATION = frozenset(h[0] for h, (_, kind) in TABLES.box_heads.items() if kind == "urbanization")
+_ROUTE_FIRST: Final = frozenset(head[0] for head in _ROUTE_HEADS)
+_URBANIZATION: Final = frozenset(h[0] for h, (_, kind) in TABLES.box_heads.items() if kind == "urbanization")
+
+
+class _Gazetteer:
+    """The place gazetteer's lookups as typed attributes (compiled code reads
+    them directly), taken from :func:`addrmatch.tables.places` on first use."""
+
+    def __init__(self, found: Places) -> None:
+        self.zip_states = cast(dict[str, str], found.zip_states)
+        self.zip_cities = cast(dict[str, tuple[str, ...]], found.zip_cities)
+        self.state_cities = cast(dict[str, frozenset[str]], found.state_cities)
+        self.cities = found.cities
+        self.city_first_words = found.city_first_words
+        self.first_words = found.first_words
+
+
+_GAZETTEER: Final[list[_Gazetteer]] = []
+
+
+def _gazetteer() -> _Gazetteer:
+    if not _GAZETTEER:
+        _GAZETTEER.append(_Gazetteer(places()))
+    return _GAZETTEER[0]
+
+
+def _any_class(classes: list[int], start: int, end: int, bits: int) -> bool:
+    """Has any word in ``[start, end)`` one of the class ``bits``?"""
+    for k in range(start, end):  # noqa: SIM110 (a plain loop compiles to C; any() over a generator does not)
+        if classes[k] & bits:
+            return True
+    return False
+
+
+# The identifier patterns, with their commonest case (digits only) decided
+# from the word's class bits before any regular expression runs.
+def _number_like(key: str, cls: int) -> bool:
+    """A house number: "12", "12A", "12-14", "W148" ..."""
+    return cls & NUMERIC != 0 or _NUMBER.match(key) is not None
+
+
+def _unit_id(key: str, cls: int) -> bool:
+    """A unit identifier: "4", "4B", "B", "B-2" ..."""
+    return cls & NUMERIC != 0 or _UNIT_ID.match(key) is not None
+
+
+def _box_id(key: str, cls: int) -> bool:
+    """A box or route number: a word with a digit."""
+    return cls & NUMERIC != 0 or _BOX_ID.match(key) is not None
+
+
+def _glued_unit(key: str, cls: int) -> bool:
+    """A designator glued to its identifier: "SUITE100", "APT4B"."""
+    return cls & DIGIT != 0 and cls & NUMERIC == 0 and _GLUED_UNIT.match(key) is not None
+
+
+def _grid_half(key: str) -> bool:
+    """Half of a grid number: "W148", "N9748", "S300W"."""
+    return len(key) > 1 and key[0] in "NSEW" and _GRID_HALF.match(key) is not None
 
 
 def read_text(text: str) -> Reader | None:
@@ -145,9 +208,9 @@ class Reader:
 
     __slots__ = (
         "apt_levels",
+        "certainty",
         "classes",
         "commas",
-        "confidence",
         "end",
         "informal",
         "keys",
@@ -174,7 +237,7 @@ class Reader:
         self.penalty = 0.0
         self.left_out = 0
         self.po_box = False
-        self.confidence = 0.0
+        self.certainty = 0.0
         self.zone_end = 0
         self.place_memo: dict[int, bool] = {}
 
@@ -185,11 +248,14 @@ class Reader:
         if end > 2 and keys[end - 1] in _COUNTRY:
             n = 2 if keys[end - 1] == "STATES" and keys[end - 2] == "UNITED" else 1
             before = keys[end - n - 1]
-            if end - n > 1 and (commas[end - n - 1] or _ZIP.match(before) or before in _STATES):
+            if end - n > 1 and (commas[end - n - 1] or _ZIP.match(before) is not None or before in _STATES):
                 end -= n  # "..., USA", "02895 United States", "CA United States"
         zip_found = False
+        # Every ZIP form below ends in a word with a digit.
+        digits_last = end > 0 and self.classes[end - 1] & DIGIT != 0
         if (
-            end > 2
+            digits_last
+            and end > 2
             and keys[end - 2] not in _BOX_WORDS
             and not (
                 self.classes[end - 2] & UNIT
@@ -201,17 +267,24 @@ class Reader:
             self.spans["zip"] = (end - 1,)
             zip_found = True
             end -= 1
-        elif end > 3 and _ZIP4.match(keys[end - 1]) and len(keys[end - 2]) == 5 and keys[end - 2].isdigit():
+        elif (
+            digits_last
+            and end > 3
+            and _ZIP4.match(keys[end - 1])
+            and len(keys[end - 2]) == 5
+            and keys[end - 2].isdigit()
+        ):
             self.spans["zip"] = (end - 2, end - 1)  # "55123 4567": ZIP+4 with a space
             zip_found = True
             end -= 2
         elif (
-            end > 3
+            digits_last
+            and end > 3
             and _ZIP4.match(keys[end - 1])
             and self.classes[end - 2] & STATE_CODE
             and (
                 commas[end - 3]
-                or places().zip_states.get("0" + keys[end - 1]) == _STATES[keys[end - 2]]
+                or _gazetteer().zip_states.get("0" + keys[end - 1]) == _STATES[keys[end - 2]]
                 or self._city_before(end - 2, _STATES[keys[end - 2]])
             )
         ):
@@ -220,14 +293,15 @@ class Reader:
             self.spans["zip"] = (end - 1,)
             zip_found = True
             end -= 1
-        elif end > 3 and _ZIPLIKE.match(keys[end - 1]) and self.classes[end - 2] & STATE_CODE:
+        elif digits_last and end > 3 and _ZIPLIKE.match(keys[end - 1]) and self.classes[end - 2] & STATE_CODE:
             # "IL 6065460610": where a ZIP stands, digits that cannot be one are
             # still the ZIP as written (and its canonical form says why it is none).
             self.spans["zip"] = (end - 1,)
             zip_found = True
             end -= 1
         elif (
-            end > 4
+            digits_last
+            and end > 4
             and keys[end - 1].isdigit()
             and keys[end - 2].isdigit()
             and len(keys[end - 2]) + len(keys[end - 1]) == 5
@@ -272,7 +346,7 @@ class Reader:
                 and end > 2
                 and self.commas[end - 2]
                 and len(keys[end - 1]) == 2
-                and keys[end - 1].isalpha()
+                and self.classes[end - 1] & ALPHA != 0
             ):
                 # "Chicago, lL 60603": two letters between the city and the ZIP stand for the state.
                 self.spans["state"] = (end - 1,)
@@ -309,7 +383,7 @@ class Reader:
             # ("Albany, New York") the state.
             return not (
                 len(key) > 2
-                and place_words(key) in places().state_cities.get(_STATES[key], _NO_NAMES)
+                and place_words(key) in _gazetteer().state_cities.get(_STATES[key], _NO_NAMES)
                 and not self._city_before(start, _STATES[key])
             )
         if start < 2:
@@ -319,7 +393,7 @@ class Reader:
             # Hill CT" and "500 US 19 Clearwater FL" (a city of Florida before it) are states.
             if classes[start - 1] & (COMMON_SUFFIX | DIRECTIONAL):
                 return False
-            if any(c & SUFFIX for c in classes[1 : start - 1]) or any(self.commas[1 : start - 1]):
+            if _any_class(classes, 1, start - 1, SUFFIX) or any(self.commas[1 : start - 1]):
                 return True
             return self._city_before(start, _STATES[key])
         if len(key) > 2:
@@ -327,7 +401,7 @@ class Reader:
             # "610 East Main Marion Kansas" (a city of Kansas before it) are states.
             if prev in _OF_WORDS:
                 return False
-            if any(c & SUFFIX for c in classes[1 : start - 1]):
+            if _any_class(classes, 1, start - 1, SUFFIX):
                 return True
             return self._city_before(start, _STATES[key])
         return True
@@ -359,7 +433,7 @@ class Reader:
             after_number = (
                 number_before
                 and n + 1 < end
-                and keys[n + 1].isalpha()
+                and self.classes[n + 1] & ALPHA != 0
                 and not (classes[n + 1] & SUFFIX and (n + 2 >= end or self.commas[n + 1]))
             )
             after_type = before & SUFFIX and n >= 2
@@ -420,8 +494,13 @@ class Reader:
         if not self.spans.get("street") and not self.po_box:
             return False  # "42": a number alone is no address
         penalty = self.penalty + 0.4 * self.left_out
-        self.confidence = round(max(0.0, min(1.0, 1.0 - penalty)), 3)
+        self.certainty = max(0.0, min(1.0, 1.0 - penalty))
         return True
+
+    @property
+    def confidence(self) -> float:
+        """How sure the reading is, in [0, 1] (three decimals)."""
+        return round(self.certainty, 3)
 
     def _second_street(self, start: int) -> tuple[int, int]:
         """A second street address after the first street, as (its house number's
@@ -483,8 +562,8 @@ class Reader:
 
     def _street_after(self, j: int) -> bool:
         """Does a street with its type (or a directional and a name) follow the number at ``j``?"""
-        keys, classes = self.keys, self.classes
-        if j + 2 < self.end and classes[j + 1] & DIRECTIONAL and keys[j + 2].isalpha():
+        classes = self.classes
+        if j + 2 < self.end and classes[j + 1] & DIRECTIONAL and classes[j + 2] & ALPHA != 0:
             return True
         return self._type_follows(j)
 
@@ -492,7 +571,12 @@ class Reader:
         """A unit written with "#" between the house number and the street
         ("6910 # G Mary Caroline Cir"): recorded; returns where the street starts."""
         keys = self.keys
-        if j + 2 < self.end and keys[j] == "#" and _UNIT_ID.match(keys[j + 1]) and not self.commas[j + 1]:
+        if (
+            j + 2 < self.end
+            and keys[j] == "#"
+            and _unit_id(keys[j + 1], self.classes[j + 1])
+            and not self.commas[j + 1]
+        ):
             self.apt_levels.append((-1, (j + 1,)))
             return j + 2
         return j
@@ -500,14 +584,23 @@ class Reader:
     def _leading_units(self, i: int) -> int:
         """Units written before the house number ("Apt 4, 123 Main St")."""
         keys, classes = self.keys, self.classes
-        if i + 1 < self.end and _GLUED_UNIT.match(keys[i]) and _NUMBER.match(keys[i + 1]):
+        if (
+            i + 1 < self.end
+            and _glued_unit(keys[i], self.classes[i])
+            and _number_like(keys[i + 1], self.classes[i + 1])
+        ):
             self.apt_levels.append((-1, (i,)))  # "Lt42 99 Some Road"
             i += 1
         while i + 2 < self.end and (classes[i] & UNIT or keys[i] == "#"):
             j = i + 1
-            if keys[i] == "#" and i == 0 and _NUMBER.match(keys[j]) and not _NUMBER.match(keys[j + 1]):
+            if (
+                keys[i] == "#"
+                and i == 0
+                and _number_like(keys[j], self.classes[j])
+                and not _number_like(keys[j + 1], self.classes[j + 1])
+            ):
                 break  # "# 2 Turner Rd": a number sign before the house number
-            if not _UNIT_ID.match(keys[j]) or not _NUMBER.match(keys[j + 1]):
+            if not _unit_id(keys[j], self.classes[j]) or not _number_like(keys[j + 1], self.classes[j + 1]):
                 break
             if i + 3 < self.end and keys[j + 1] in _BOX_WORDS:
                 break  # "Unit 2050 Box 4190" is a military address
@@ -533,24 +626,24 @@ class Reader:
                 j = i + n
                 if j < end and keys[j] == "#":
                     j += 1
-                if j < end and _BOX_ID.match(keys[j]):
+                if j < end and _box_id(keys[j], self.classes[j]):
                     self.po_box = True
                     self.spans["number"] = (j,)
                     return j + 1
         if first in _ROUTE_FIRST:
             n = self._match_head(i, _ROUTE_HEADS)
             j = i + n
-            if n and j + 2 < end and _BOX_ID.match(keys[j]) and keys[j + 1] in ("BOX", "BX"):
+            if n and j + 2 < end and _box_id(keys[j], self.classes[j]) and keys[j + 1] in ("BOX", "BX"):
                 k = j + 2
                 if k < end and keys[k] == "#":
                     k += 1
-                if k < end and _BOX_ID.match(keys[k]):
+                if k < end and _box_id(keys[k], self.classes[k]):
                     self.spans["street"] = range(i, j + 1)
                     self.spans["number"] = (k,)
                     return k + 1
         if first in _URBANIZATION:
             j = i + 1
-            while j < end and not _NUMBER.match(keys[j]):
+            while j < end and not _number_like(keys[j], self.classes[j]):
                 j += 1
             if i + 1 < j < end:
                 after = self._number(j)
@@ -563,16 +656,16 @@ class Reader:
         if i >= end:
             return None
         key = keys[i]
-        if key == "#" and i + 2 < end and _NUMBER.match(keys[i + 1]):
+        if key == "#" and i + 2 < end and _number_like(keys[i + 1], self.classes[i + 1]):
             i += 1  # "# 2 Turner Rd": a number sign before the house number
             key = keys[i]
-        if i + 1 < end and _GRID_HALF.match(key) and _GRID_HALF.match(keys[i + 1]):
+        if i + 1 < end and _grid_half(key) and _grid_half(keys[i + 1]):
             self.spans["number"] = (i, i + 1)  # "W148 N9748 Tree Tops Dr"
             return i + 2
-        if not _NUMBER.match(key) and not (key in _NUMBER_WORDS and i + 2 < end):
+        if not _number_like(key, self.classes[i]) and not (key in _NUMBER_WORDS and i + 2 < end):
             return None  # no house number: the CRF may know better
         j = i + 1
-        if j < end and not self.commas[i] and _FRACTION.match(keys[j]):
+        if j < end and not self.commas[i] and "/" in keys[j] and _FRACTION.match(keys[j]):
             j += 1  # "123 1/2"
         elif (
             j + 1 < end
@@ -596,11 +689,11 @@ class Reader:
             j + 1 < end
             and not self.commas[i]
             and len(keys[j]) == 1
-            and keys[j].isalpha()
+            and self.classes[j] & ALPHA != 0
             and not self.classes[j] & DIRECTIONAL
             and (
                 len(keys[j + 1]) >= 2
-                or (self.classes[j + 1] & DIRECTIONAL and j + 2 < end and keys[j + 2].isalpha())
+                or (self.classes[j + 1] & DIRECTIONAL and j + 2 < end and self.classes[j + 2] & ALPHA != 0)
             )
             and keys[j + 1].replace(" ", "").isalpha()
             and keys[j + 1] not in _OF_WORDS
@@ -623,7 +716,7 @@ class Reader:
             m < end
             and not commas[k]
             and (commas[m] or m + 1 == end)
-            and ((len(keys[m]) == 1 and keys[m].isalpha()) or self.classes[m] & DIRECTIONAL)
+            and ((len(keys[m]) == 1 and self.classes[m] & ALPHA != 0) or self.classes[m] & DIRECTIONAL)
         ):
             m += 1
         return m
@@ -636,13 +729,13 @@ class Reader:
             k = j + 1
             while k < end and keys[k] == "#":
                 k += 1  # "# #296"
-            if k + 1 < end and classes[k] & UNIT and _UNIT_ID.match(keys[k + 1]):
+            if k + 1 < end and classes[k] & UNIT and _unit_id(keys[k + 1], self.classes[k + 1]):
                 k += 1  # "# APT 2"
-            if k < end and _UNIT_ID.match(keys[k]):
+            if k < end and _unit_id(keys[k], self.classes[k]):
                 m = self._unit_identifier(k)
                 self.apt_levels.append((-1, range(k, m)))
                 return m
-            if k < end and (self.commas[k] or k + 1 == end) and keys[k].isalpha():
+            if k < end and (self.commas[k] or k + 1 == end) and self.classes[k] & ALPHA != 0:
                 self.apt_levels.append((-1, (k,)))  # "# SECOND": a word identifier ends its segment
                 return k + 1
             return None
@@ -651,7 +744,12 @@ class Reader:
             k = j + 1
             if k < end and keys[k] == "#":
                 k += 1
-            if k < end and _UNIT_ID.match(keys[k]) and not classes[k] & UNIT and not self.commas[j]:
+            if (
+                k < end
+                and _unit_id(keys[k], self.classes[k])
+                and not classes[k] & UNIT
+                and not self.commas[j]
+            ):
                 m = self._unit_identifier(k)
                 self.apt_levels.append((j, range(k, m)))
                 if m < end and classes[m] & FLOOR_AFTER and not self.commas[m - 1]:
@@ -673,16 +771,16 @@ class Reader:
         if j + 1 < end and classes[j + 1] & FLOOR_AFTER and _floor_word(key, classes[j]):
             self.apt_levels.append((j + 1, (j,)))  # "2nd Floor"
             return j + 2
-        if _GLUED_UNIT.match(key):
+        if _glued_unit(key, classes[j]):
             self.apt_levels.append((-1, (j,)))  # "Suite100"
             return j + 1
-        if street_done and (classes[j] & DIGIT or len(key) == 1) and _UNIT_ID.match(key):
+        if street_done and (classes[j] & DIGIT or len(key) == 1) and _unit_id(key, classes[j]):
             self.apt_levels.append((-1, (j,)))  # "St East 100"
             return j + 1
         if (
             street_done
             and len(key) == 2
-            and key.isalpha()
+            and classes[j] & ALPHA != 0
             and j + 1 == end
             and "state" not in self.spans
             and "zip" not in self.spans
@@ -720,7 +818,7 @@ class Reader:
                 nxt = keys[j + 1]
                 if (
                     (
-                        (_UNIT_ID.match(nxt) and not classes[j + 1] & UNIT)
+                        (_unit_id(nxt, classes[j + 1]) and not classes[j + 1] & UNIT)
                         or (nxt == "#" and designator in _UNITS_NEED_ID)
                     )
                     and not classes[j + 1] & SUFFIX
@@ -747,14 +845,14 @@ class Reader:
             return False
         if j + 1 < end and classes[j + 1] & FLOOR_AFTER and _floor_word(key, cls):
             return True
-        if _GLUED_UNIT.match(key):
+        if _glued_unit(key, classes[j]):
             return True
         if prev_cls & (HIGHWAY | ROAD | UNIT) or (prev_cls & MODIFIER and not prev_cls & SUFFIX):
             return False  # "Highway 7", "County 5", "Highway No 202"
         if cls & DIGIT:
             if (
                 at_segment_end
-                and keys[j - 1].isalpha()
+                and self.classes[j - 1] & ALPHA != 0
                 and not prev_cls & (DIRECTIONAL | SUFFIX | UNIT)
                 and not cls & ORDINAL
             ):
@@ -766,7 +864,7 @@ class Reader:
                 if prev_cls & DIRECTIONAL and before_cls & SUFFIX:
                     return True  # "40th St East 100"
                 if (
-                    keys[j - 1].isalpha()
+                    self.classes[j - 1] & ALPHA != 0
                     and not prev_cls & DIRECTIONAL
                     and not cls & ORDINAL
                     and not (j + 1 < end and classes[j + 1] & SUFFIX)
@@ -777,7 +875,7 @@ class Reader:
             return False
         if (
             len(key) <= 2
-            and key.isalpha()
+            and cls & ALPHA != 0
             and not cls & (DIRECTIONAL | STATE_CODE | SUFFIX)
             and (at_segment_end or classes[j + 1] & STATE_CODE == 0)
             and prev_cls & (SUFFIX | DIRECTIONAL)
@@ -790,9 +888,9 @@ class Reader:
     def _type_follows(self, j: int) -> bool:
         """Does the street go on after the number at ``j`` to its type, in the same
         segment ("Ben C Pratt 6 Mile Cypress Pkwy")?"""
-        keys, classes, commas = self.keys, self.classes, self.commas
+        classes, commas = self.classes, self.commas
         for m in range(j + 1, min(j + 5, self.end)):
-            if commas[m - 1] or classes[m] & (UNIT | DIGIT) or not keys[m].isalpha():
+            if commas[m - 1] or classes[m] & (UNIT | DIGIT) or self.classes[m] & ALPHA == 0:
                 return False
             if classes[m] & COMMON_SUFFIX and m > j + 1:
                 return True
@@ -810,7 +908,9 @@ class Reader:
         if self.commas[k] or k + 1 == self.end:
             return True
         nxt = self.keys[k + 1]  # "106 d,"
-        return len(nxt) == 1 and nxt.isalpha() and (self.commas[k + 1] or k + 2 == self.end)
+        return (
+            len(nxt) == 1 and self.classes[k + 1] & ALPHA != 0 and (self.commas[k + 1] or k + 2 == self.end)
+        )
 
     def _street_and_units(self, i: int, lead: Sequence[int] = ()) -> int:
         """Read the street zone from ``i`` and the units after it."""
@@ -866,7 +966,11 @@ class Reader:
         _, p, s, tag, direction = reading
         if p > i:
             self.spans["prefix"] = (i,)
-        body_end = min(x for x in (s, tag, direction) if x >= 0)
+        body_end = s
+        if 0 <= direction < body_end:
+            body_end = direction
+        if 0 <= tag < body_end:
+            body_end = tag
         self.spans["street"] = [*lead, *range(p, body_end)]
         if tag >= 0:
             self.spans["tag"] = (tag,)
@@ -879,7 +983,7 @@ class Reader:
             else:
                 self.spans["direction"] = (post_direction,)
         if s < zone_end:
-            if zone_end - s == 1 and self.classes[s] & DIGIT and _UNIT_ID.match(keys[s]):
+            if zone_end - s == 1 and self.classes[s] & DIGIT and _unit_id(keys[s], self.classes[s]):
                 self.apt_levels.append((-1, (s,)))  # "Cptl of TX Highway 3": a lone number is no city
             elif tail_allowed:
                 self.spans["tail"] = range(s, zone_end)
@@ -910,7 +1014,7 @@ class Reader:
             # Where may the street end? At the end of the zone, or (a city or
             # leftovers after it) right after a type or a directional; anywhere
             # when the zone has no type at all ("1600 NE 4th Fort Lauderdale").
-            if any(c & SUFFIX for c in classes[p + 1 : zone_end]):
+            if _any_class(classes, p + 1, zone_end, SUFFIX):
                 ends = [
                     e
                     for e in range(first, zone_end)
@@ -926,11 +1030,15 @@ class Reader:
                     if e not in ends and self._known_place(e, zone_end)
                 )
             for s in ends:
-                with_direction = (False, True) if classes[s - 1] & DIRECTIONAL and s - p >= 2 else (False,)
-                for direction in with_direction:
+                # Without, then with, a post-directional; with, then without, the type
+                # (plain int loops: iterating over tuples of bools is slow compiled).
+                directions = 2 if classes[s - 1] & DIRECTIONAL and s - p >= 2 else 1
+                for d in range(directions):
+                    direction = d == 1
                     last = s - 2 if direction else s - 1
                     weak = classes[last] & SUFFIX and not classes[last] & COMMON_SUFFIX
-                    for with_tag in (True, False) if weak else (True,):
+                    for t in range(2 if weak else 1):
+                        with_tag = t == 0
                         reading = self._score(i, p, s, direction, with_tag, highway_end, zone_end)
                         if reading is None:
                             continue
@@ -1057,7 +1165,7 @@ class Reader:
         keys = self.keys
         first = _NAME_ABBREVIATIONS.get(keys[start], keys[start])
         spelled = _DIRECTION_WORDS.get(first) if n > 1 else None
-        gazetteer = places()
+        gazetteer = _gazetteer()
         if first not in gazetteer.first_words and spelled is None:
             return False  # most words begin no city name: no need to join them
         memo_key = (start << 8) | end
@@ -1075,13 +1183,11 @@ class Reader:
         state_span = self.spans.get("state", ())
         found = False
         if zip_span and not state_code:
-            zip_cities = cast(dict[str, tuple[str, ...]], gazetteer.zip_cities)
-            names = zip_cities.get(keys[zip_span[0]][:5], ())
+            names = gazetteer.zip_cities.get(keys[zip_span[0]][:5], ())
             found = name in names or other in names
         if not found and (state_span or state_code):
             state = state_code or _STATES.get(" ".join([keys[k] for k in state_span]), "")
-            state_cities = cast(dict[str, frozenset[str]], gazetteer.state_cities)
-            names_in_state = state_cities.get(state, _NO_NAMES)
+            names_in_state = gazetteer.state_cities.get(state, _NO_NAMES)
             found = name in names_in_state or other in names_in_state
         elif not found and not zip_span:
             found = name in gazetteer.cities or other in gazetteer.cities
@@ -1102,7 +1208,7 @@ class Reader:
         # A city of the gazetteer wins, the longer name first ("W Palm Beach" over "Palm Beach").
         score = (4.5 if place_known else -1.0) + 0.3 * n if known else (1.5 if place_known else -2.5)
         first = keys[s]
-        if len(first) == 1 and first.isalpha() and not classes[s] & DIRECTIONAL:
+        if len(first) == 1 and classes[s] & ALPHA != 0 and not classes[s] & DIRECTIONAL:
             score -= 3.0  # "Calle A | San Juan", not "Calle | A San Juan"
         if (
             classes[s] & SUFFIX
@@ -1113,7 +1219,7 @@ class Reader:
             score -= 4.0
         if not known and classes[s] & DIRECTIONAL and (len(first.replace(" ", "")) <= 2 or n == 1):
             score -= 4.0 if n == 1 else 2.0
-        if any(c & DIGIT for c in classes[s:zone_end]):
+        if _any_class(classes, s, zone_end, DIGIT):
             score -= 3.0
         if n > 3 and not known:
             score -= 0.7 * (n - 3)
@@ -1149,7 +1255,7 @@ class Reader:
         ident = keys[j + 1]
         if not (
             classes[j + 1] & DIGIT
-            or (ident.isalpha() and len(ident) <= 3 and not classes[j + 1] & DIRECTIONAL)
+            or (classes[j + 1] & ALPHA != 0 and len(ident) <= 3 and not classes[j + 1] & DIRECTIONAL)
         ):
             return p
         return self._after_trailers(j + 2, zone_end)
@@ -1171,7 +1277,7 @@ class Reader:
         """Is the word at ``k`` a route's identifier ("2222", "A1A", "MM")?"""
         key = self.keys[k]
         return bool(self.classes[k] & DIGIT) or (
-            key.isalpha() and len(key) <= 3 and not self.classes[k] & DIRECTIONAL
+            self.classes[k] & ALPHA != 0 and len(key) <= 3 and not self.classes[k] & DIRECTIONAL
         )
 
     def _after_trailers(self, e: int, zone_end: int) -> int:
@@ -1263,7 +1369,12 @@ class Reader:
         if not span:
             return None
         keys = self.keys
-        value = " ".join([keys[k] for k in span]).strip(" #")
+        if len(span) == 1:
+            value = keys[span[0]]  # a key has no outer spaces: only "#" can need stripping
+            if "#" in value:
+                value = value.strip(" #")
+        else:
+            value = " ".join([keys[k] for k in span]).strip(" #")
         return value or None
 
     def _apt(self) -> str | None:
@@ -1287,35 +1398,35 @@ class Reader:
     def parts(self) -> Parts:
         """What the text says, as written: (po_box, number, prefix, street, tag,
         direction, apt, city, state, zip)."""
-        spans, raw = self.spans, self._raw
+        spans = self.spans
         return (
             self.po_box,
-            raw(spans.get("number", ())),
-            raw(spans.get("prefix", ())),
-            raw(spans.get("street", ())),
-            raw(spans.get("tag", ())),
-            raw(spans.get("direction", ())),
+            self._raw(spans.get("number", ())),
+            self._raw(spans.get("prefix", ())),
+            self._raw(spans.get("street", ())),
+            self._raw(spans.get("tag", ())),
+            self._raw(spans.get("direction", ())),
             self._apt(),
-            raw(spans.get("city", ())),
-            raw(spans.get("state", ())),
-            raw(spans.get("zip", ())),
+            self._raw(spans.get("city", ())),
+            self._raw(spans.get("state", ())),
+            self._raw(spans.get("zip", ())),
         )
 
     def canonical_parts(self) -> Parts:
         """The canonical form of :meth:`parts`, by the one set of rules
         (:func:`addrmatch._canon.parts_from_words`), fed the token keys: they
         are already the canonical words of the raw text."""
-        spans, words = self.spans, self._words
+        spans = self.spans
         return parts_from_words(
             self.po_box,
-            words(spans.get("number")),
-            words(spans.get("prefix")),
-            words(spans.get("street")),
-            words(spans.get("tag")),
-            words(spans.get("direction")),
+            self._words(spans.get("number")),
+            self._words(spans.get("prefix")),
+            self._words(spans.get("street")),
+            self._words(spans.get("tag")),
+            self._words(spans.get("direction")),
             canonical_words(self._apt()) if self.apt_levels else None,
-            words(spans.get("city")),
-            words(spans.get("state")),
+            self._words(spans.get("city")),
+            self._words(spans.get("state")),
             self._raw(spans.get("zip", ())),
         )
 
@@ -1339,7 +1450,7 @@ def _designator(key: str) -> str:
 
 def _starts_city(key: str) -> bool:
     """Does a city name begin with this word ("Fort Lauderdale", "Lake Forest", "St Paul")?"""
-    return _NAME_ABBREVIATIONS.get(key, key) in places().city_first_words
+    return _NAME_ABBREVIATIONS.get(key, key) in _gazetteer().city_first_words
 
 
 def _floor_word(key: str, cls: int) -> bool:

@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import math
 import re
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 from addrmatch.errors import AddressError
 
@@ -66,16 +66,16 @@ __all__ = [
 ]
 
 #: The longest free text of one address, in characters.
-MAX_ADDRESS_TEXT = 1_000
+MAX_ADDRESS_TEXT: Final = 1_000
 #: The longest single address component (street, city, apt...), in characters.
-MAX_ADDRESS_FIELD = 200
+MAX_ADDRESS_FIELD: Final = 200
 #: The largest address component given as an integer (a house or box number).
-MAX_ADDRESS_INTEGER = 10**12
+MAX_ADDRESS_INTEGER: Final = 10**12
 
-_SURROGATE = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_TRUE = frozenset({"true", "t", "yes", "y", "1"})
-_FALSE = frozenset({"false", "f", "no", "n", "0"})
+_SURROGATE: Final = re.compile("[" + chr(0xD800) + "-" + chr(0xDFFF) + "]")
+_CONTROL: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_TRUE: Final = frozenset({"true", "t", "yes", "y", "1"})
+_FALSE: Final = frozenset({"false", "f", "no", "n", "0"})
 
 
 class Problem(NamedTuple):

@@ -11,9 +11,12 @@ into ``#`` and ``45``.
 
 from __future__ import annotations
 
+from typing import Final
+
 from addrmatch.tables import TABLES
 
 __all__ = [
+    "ALPHA",
     "COMMON_SUFFIX",
     "DIGIT",
     "DIRECTIONAL",
@@ -21,6 +24,7 @@ __all__ = [
     "HIGHWAY",
     "INFORMAL",
     "MODIFIER",
+    "NUMERIC",
     "ORDINAL",
     "ROAD",
     "STATE_CODE",
@@ -31,19 +35,21 @@ __all__ = [
     "tokenize",
 ]
 
-SUFFIX = 1  #: a C1 street suffix word
-DIRECTIONAL = 2  #: N, North, NE...
-UNIT = 4  #: a C2 unit designator word (APT, SUITE, #-words)
-STATE_CODE = 8  #: a two-letter state code
-HIGHWAY = 16  #: HIGHWAY, HWY, ROUTE... (a numbered road when an identifier follows)
-ROAD = 32  #: ROAD, RD (a numbered road only after a modifier)
-MODIFIER = 64  #: STATE, COUNTY, US... before a highway word
-ORDINAL = 128  #: FIRST, SECOND... or 1ST, 2ND...
-COMMON_SUFFIX = 256  #: a suffix that is nearly always a suffix after a name (ST, AVE, RD...)
-FLOOR_AFTER = 512  #: FLOOR, FLR, FL after a floor number
-TRAILER = 1024  #: BUSINESS, BYPASS... after a highway number
-DIGIT = 2048  #: the word has a digit
-INFORMAL = 4096  #: an informal directional ("SO", "NO"): a directional only where one stands
+SUFFIX: Final = 1  #: a C1 street suffix word
+DIRECTIONAL: Final = 2  #: N, North, NE...
+UNIT: Final = 4  #: a C2 unit designator word (APT, SUITE, #-words)
+STATE_CODE: Final = 8  #: a two-letter state code
+HIGHWAY: Final = 16  #: HIGHWAY, HWY, ROUTE... (a numbered road when an identifier follows)
+ROAD: Final = 32  #: ROAD, RD (a numbered road only after a modifier)
+MODIFIER: Final = 64  #: STATE, COUNTY, US... before a highway word
+ORDINAL: Final = 128  #: FIRST, SECOND... or 1ST, 2ND...
+COMMON_SUFFIX: Final = 256  #: a suffix that is nearly always a suffix after a name (ST, AVE, RD...)
+FLOOR_AFTER: Final = 512  #: FLOOR, FLR, FL after a floor number
+TRAILER: Final = 1024  #: BUSINESS, BYPASS... after a highway number
+DIGIT: Final = 2048  #: the word has a digit
+INFORMAL: Final = 4096  #: an informal directional ("SO", "NO"): a directional only where one stands
+ALPHA: Final = 8192  #: the word is letters only (``str.isalpha``)
+NUMERIC: Final = 16384  #: the word is digits only (``str.isdecimal``)
 
 
 def _classes() -> dict[str, int]:
@@ -70,7 +76,7 @@ def _classes() -> dict[str, int]:
     return classes
 
 
-_CLASSES: dict[str, int] = _classes()
+_CLASSES: Final[dict[str, int]] = _classes()
 
 
 class Tokens:
@@ -103,8 +109,8 @@ class Tokens:
 
 
 # Single-word directionals that can begin a two-word one ("North West", "S E") and end it.
-_NORTH_SOUTH = frozenset(w for w, a in TABLES.directionals.items() if a in ("N", "S") and " " not in w)
-_EAST_WEST = frozenset(w for w, a in TABLES.directionals.items() if a in ("E", "W") and " " not in w)
+_NORTH_SOUTH: Final = frozenset(w for w, a in TABLES.directionals.items() if a in ("N", "S") and " " not in w)
+_EAST_WEST: Final = frozenset(w for w, a in TABLES.directionals.items() if a in ("E", "W") and " " not in w)
 
 
 def _merge_compass_pairs(raws: list[str], keys: list[str], commas: list[bool], classes: list[int]) -> None:
@@ -150,25 +156,20 @@ def _is_ordinal_number(key: str) -> bool:
     return len(key) > 2 and key[-2:] in _ORDINAL_ENDINGS and key[:-2].isdecimal()
 
 
-_ORDINAL_ENDINGS = TABLES.ordinal_endings
+_ORDINAL_ENDINGS: Final = TABLES.ordinal_endings
 
 
 def tokenize(text: str) -> Tokens:
     """Split address text into :class:`Tokens`."""
     split = _split(text)
-    # Upper-casing never creates a separator, so both lists split alike.
-    uppers = _split(text.upper())
-    if len(uppers) != len(split):
-        uppers = [w.upper() for w in split]
     periods = "." in text
     raws: list[str] = []
     keys: list[str] = []
     commas: list[bool] = []
     classes: list[int] = []
-    get = _CLASSES.get
     informal = False
     for n in range(len(split)):
-        key = uppers[n]
+        key = split[n].upper()
         if periods and "." in key:
             key = key.replace(".", "")
             if not key:
@@ -177,14 +178,15 @@ def tokenize(text: str) -> Tokens:
             if commas:
                 commas[-1] = True
             continue
-        cls = get(key, 0)
-        if not key.isalpha():
-            if key.isdecimal():
-                cls |= DIGIT
-            elif _has_digit(key):
-                cls |= DIGIT | (ORDINAL if _is_ordinal_number(key) else 0)
-        elif cls & INFORMAL:
-            informal = True
+        cls = _CLASSES.get(key, 0)
+        if key.isalpha():
+            cls |= ALPHA
+            if cls & INFORMAL:
+                informal = True
+        elif key.isdecimal():
+            cls |= DIGIT | NUMERIC
+        elif _has_digit(key):
+            cls |= DIGIT | (ORDINAL if _is_ordinal_number(key) else 0)
         raws.append(split[n])
         keys.append(key)
         commas.append(False)
