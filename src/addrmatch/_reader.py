@@ -162,6 +162,14 @@ def _any_class(classes: list[int], start: int, end: int, bits: int) -> bool:
     return False
 
 
+def _any_class_at(classes: list[int], words: list[int], bits: int) -> bool:
+    """Has any of the words at ``words`` one of the class ``bits``?"""
+    for k in words:  # noqa: SIM110 (a plain loop compiles to C; any() over a generator does not)
+        if classes[k] & bits:
+            return True
+    return False
+
+
 # The identifier patterns, with their commonest case (digits only) decided
 # from the word's class bits before any regular expression runs.
 def _number_like(key: str, cls: int) -> bool:
@@ -1304,12 +1312,14 @@ class Reader:
                 segments.append([])
         pieces: list[list[int]] = []  # what is left of each segment, in order
         city: list[int] = []
+        last_segment = len(segments) - 1
+        while last_segment > 0 and not segments[last_segment]:
+            last_segment -= 1
         for n, seg in enumerate(segments):
             if not seg:
                 continue
             before, after, unit = self._split_at_unit(seg)
-            last = n == len(segments) - 1 or not any(segments[n + 1 :])
-            if last:
+            if n == last_segment:
                 if unit:
                     city = after
                     if before:
@@ -1317,7 +1327,10 @@ class Reader:
                 else:
                     city = before
             else:
-                pieces.extend(p for p in (before, after) if p)
+                if before:
+                    pieces.append(before)
+                if after:
+                    pieces.append(after)
         if pieces and len(city) == 1 and self._stray(city[0]):
             # "39 Main St, Anoka, W MN 55303": a stray letter or directional before the
             # state is no city; the segment before it is.
@@ -1327,7 +1340,7 @@ class Reader:
             self.penalty += 0.3
         if not city:
             return
-        if any(self.classes[w] & DIGIT for w in city):
+        if _any_class_at(self.classes, city, DIGIT):
             self.warnings.append(f"city has digits: {self._raw(city)!r}")
             self.penalty += 0.6
         if "state" not in self.spans and "zip" not in self.spans and not (k > 0 and commas[k - 1]):

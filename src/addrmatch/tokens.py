@@ -52,6 +52,21 @@ ALPHA: Final = 8192  #: the word is letters only (``str.isalpha``)
 NUMERIC: Final = 16384  #: the word is digits only (``str.isdecimal``)
 
 
+_ORDINAL_ENDINGS: Final = TABLES.ordinal_endings
+
+
+def _has_digit(key: str) -> bool:
+    for ch in key:  # noqa: SIM110 (a plain loop compiles to C; any() over a generator does not)
+        if ch.isdecimal():
+            return True
+    return False
+
+
+def _is_ordinal_number(key: str) -> bool:
+    """ "21ST", "2ND", "103RD", "4TH"."""
+    return len(key) > 2 and key[-2:] in _ORDINAL_ENDINGS and key[:-2].isdecimal()
+
+
 def _classes() -> dict[str, int]:
     classes: dict[str, int] = {}
 
@@ -73,6 +88,14 @@ def _classes() -> dict[str, int]:
     mark(TABLES.highway_trailers, TRAILER)
     mark(TABLES.ordinal_words, ORDINAL)
     mark((w for w, a in TABLES.unit_designators.items() if a == "FL"), FLOOR_AFTER)
+    # The word's own shape, as tokenize() gives it to words outside the tables.
+    for word in classes:
+        if word.isalpha():
+            classes[word] |= ALPHA
+        elif word.isdecimal():
+            classes[word] |= DIGIT | NUMERIC
+        elif _has_digit(word):
+            classes[word] |= DIGIT | (ORDINAL if _is_ordinal_number(word) else 0)
     return classes
 
 
@@ -144,21 +167,6 @@ def _split(text: str) -> list[str]:
     return text.split()
 
 
-def _has_digit(key: str) -> bool:
-    for ch in key:  # noqa: SIM110 (a plain loop compiles to C; any() over a generator does not)
-        if ch.isdecimal():
-            return True
-    return False
-
-
-def _is_ordinal_number(key: str) -> bool:
-    """ "21ST", "2ND", "103RD", "4TH"."""
-    return len(key) > 2 and key[-2:] in _ORDINAL_ENDINGS and key[:-2].isdecimal()
-
-
-_ORDINAL_ENDINGS: Final = TABLES.ordinal_endings
-
-
 def tokenize(text: str) -> Tokens:
     """Split address text into :class:`Tokens`."""
     split = _split(text)
@@ -168,6 +176,7 @@ def tokenize(text: str) -> Tokens:
     commas: list[bool] = []
     classes: list[int] = []
     informal = False
+    directionals = 0
     for n in range(len(split)):
         key = split[n].upper()
         if periods and "." in key:
@@ -178,19 +187,25 @@ def tokenize(text: str) -> Tokens:
             if commas:
                 commas[-1] = True
             continue
-        cls = _CLASSES.get(key, 0)
-        if key.isalpha():
-            cls |= ALPHA
-            if cls & INFORMAL:
-                informal = True
+        cls = _CLASSES.get(key, -1)
+        if cls >= 0:
+            pass  # a word of the tables: its ALPHA bit was set with the table
+        elif key.isalpha():
+            cls = ALPHA
         elif key.isdecimal():
-            cls |= DIGIT | NUMERIC
+            cls = DIGIT | NUMERIC
         elif _has_digit(key):
-            cls |= DIGIT | (ORDINAL if _is_ordinal_number(key) else 0)
+            cls = DIGIT | (ORDINAL if _is_ordinal_number(key) else 0)
+        else:
+            cls = 0
+        if cls & INFORMAL:
+            informal = True
+        if cls & DIRECTIONAL:
+            directionals += 1
         raws.append(split[n])
         keys.append(key)
         commas.append(False)
         classes.append(cls)
-    if len(keys) > 1:
+    if directionals > 1:
         _merge_compass_pairs(raws, keys, commas, classes)
     return Tokens(raws, keys, commas, classes, informal)
