@@ -122,8 +122,8 @@ def street_from_words(words: str) -> str:
 
 
 def number_from_words(words: str) -> str:
-    """The house number: "123½" -> "123 1/2"; a range written with "&", "AND"
-    or a space as a hyphenated range ("12 & 14", "12 14" -> "12-14").
+    """The house number: "123½" -> "123 1/2"; a range written with "&", "AND",
+    a spaced hyphen or a space as a hyphenated range ("12 & 14", "12 - 14", "12 14" -> "12-14").
 
     >>> number_from_words("123½"), number_from_words("12 & 14"), number_from_words("3012 16")
     ('123 1/2', '12-14', '3012-16')
@@ -132,7 +132,7 @@ def number_from_words(words: str) -> str:
         words = " ".join(words.replace("½", " 1/2").split())
     if " " in words:
         split = words.split()
-        if len(split) == 3 and split[1] in ("&", "AND") and split[0].isdigit() and split[2].isdigit():
+        if len(split) == 3 and split[1] in ("&", "AND", "-") and split[0].isdigit() and split[2].isdigit():
             return f"{split[0]}-{split[2]}"
         if len(split) == 2 and split[0].isdigit() and split[1].isdigit():
             return f"{split[0]}-{split[1]}"  # "3012 16": the range written with a space
@@ -174,7 +174,12 @@ def zip_from_text(value: str, state: str | None) -> str:
             return f"{digits[:5]}-{digits[5:]}"
         if n == 4 and plain and state is not None and places().zip_states.get("0" + digits) == state:
             return "0" + digits
-        if n == 8 and plain and state is not None and places().zip_states.get("0" + digits[:4]) == state:
+        if (
+            n == 8
+            and (plain or (text[4:5] == "-" and hyphens == 1 and " " not in text))
+            and state is not None
+            and places().zip_states.get("0" + digits[:4]) == state
+        ):
             return f"0{digits[:4]}-{digits[4:]}"
     shown = text if len(text) <= 20 else text[:20] + "..."
     raise AddressError(

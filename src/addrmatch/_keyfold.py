@@ -11,7 +11,7 @@ from typing import Final
 
 from addrmatch.tables import TABLES
 
-__all__ = ["fold_name", "fold_number", "fold_unit", "key_from_parts", "split_type_word"]
+__all__ = ["fold_name", "fold_number", "fold_unit", "key_from_parts", "key_street", "split_type_word"]
 
 _NOT_ALNUM: Final = re.compile(r"[^A-Z0-9 ]+")
 _NOT_ALNUM_HYPHEN: Final = re.compile(r"[^A-Z0-9 -]+")
@@ -131,6 +131,23 @@ def split_type_word(street: str | None, tag: str | None) -> tuple[str | None, st
     return street, tag
 
 
+def key_street(
+    prefix: str | None, street: str | None, tag: str | None
+) -> tuple[str | None, str | None, str | None]:
+    """The (prefix, street, tag) the key compares: a type word left at the end of a
+    name without a type is the type (:func:`split_type_word`); a directional word
+    first in a name of two words or more, without a prefix, is the prefix
+    ("West North Ave" ~ "W North Ave", "East West Hwy" ~ "E West Hwy": readers
+    disagree on which it is, the address is one)."""
+    street, tag = split_type_word(street, tag)
+    if not prefix and street and " " in street:
+        head, rest = street.split(" ", 1)
+        code = _DIRECTIONALS.get(head)
+        if code is not None:
+            return code, rest, tag
+    return prefix, street, tag
+
+
 def key_from_parts(
     po_box: bool,
     number: str | None,
@@ -147,7 +164,7 @@ def key_from_parts(
     place = _place(zip_code, city, state)
     if po_box:
         return f"B|{fold_number(number)}|{place}"
-    street, tag = split_type_word(street, tag)
+    prefix, street, tag = key_street(prefix, street, tag)
     return "|".join(
         (
             "S",

@@ -46,6 +46,10 @@ __all__ = ["Reader", "read_text"]
 # a read-only mapping proxy only through a method call.
 _SUFFIXES: Final[dict[str, str]] = dict(TABLES.suffixes)
 _SUFFIX_ALIASES: Final[dict[str, str]] = dict(TABLES.suffix_aliases)
+# The street types spelled out as words ("GROVE", "COURT"), not abbreviated.
+_SUFFIX_WORDS: Final = frozenset(TABLES.suffix_names.values()) | frozenset(
+    word + "S" for word in TABLES.suffix_names.values()
+)
 
 _DIRECTIONALS: Final[dict[str, str]] = dict(TABLES.directionals)
 _UNITS: Final[dict[str, str]] = dict(TABLES.unit_designators)
@@ -89,6 +93,8 @@ _FLOOR_NAMES: Final = TABLES.floor_names
 
 _ZIP: Final = re.compile(r"^\d{5}(?:-?\d{4})?-?$")
 _ZIP4: Final = re.compile(r"^\d{4}$")  # a ZIP that lost its leading zero ("NJ 7030")
+# What is written where a ZIP stands: digits first, then digits, letters, hyphens.
+_ZIP_SHAPED: Final = re.compile(r"^\d{2}[0-9A-Z-]{1,10}$")
 _ZIPLIKE: Final = re.compile(r"^\d{6,10}$")  # digits where the ZIP stands, too many for one
 _GRID_HALF: Final = re.compile(r"^[NSEW]\d+[NSEW]?$")
 _NUMBER: Final = re.compile(
@@ -222,6 +228,7 @@ class Reader:
         "end",
         "informal",
         "keys",
+        "late_units",
         "left_out",
         "penalty",
         "place_memo",
@@ -248,6 +255,7 @@ class Reader:
         self.certainty = 0.0
         self.zone_end = 0
         self.place_memo: dict[int, bool] = {}
+        self.late_units: list[tuple[int, Sequence[int]]] = []  # units written after the ZIP
 
     # -- the place, read from the right ------------------------------------
 
@@ -258,6 +266,17 @@ class Reader:
             before = keys[end - n - 1]
             if end - n > 1 and (commas[end - n - 1] or _ZIP.match(before) is not None or before in _STATES):
                 end -= n  # "..., USA", "02895 United States", "CA United States"
+        classes = self.classes
+        if (
+            end >= 4
+            and _unit_id(keys[end - 1], classes[end - 1])
+            and (keys[end - 2] == "#" or (classes[end - 2] & UNIT and not classes[end - 2] & STATE_CODE))
+            and classes[end - 3] & DIGIT
+            and _ZIP.match(keys[end - 3]) is not None
+        ):
+            # "..., MN 55123 Apt 4", "... 55123, #4": a unit written after the ZIP
+            self.late_units.append((-1 if keys[end - 2] == "#" else end - 2, (end - 1,)))
+            end -= 2
         zip_found = False
         # Every ZIP form below ends in a word with a digit.
         digits_last = end > 0 and self.classes[end - 1] & DIGIT != 0
@@ -318,6 +337,22 @@ class Reader:
             self.spans["zip"] = (end - 2, end - 1)  # "ME 041 01": a ZIP with a stray space
             zip_found = True
             end -= 2
+        elif (
+            digits_last
+            and end > 3
+            and classes[end - 2] & STATE_CODE
+            and _ZIP_SHAPED.match(keys[end - 1]) is not None
+            and (
+                (commas[end - 3] and not classes[end - 2] & UNIT)
+                or self._city_before(end - 2, _STATES[keys[end - 2]])
+            )
+        ):
+            # "Boston, MA 021", "Austin TX 787": where the ZIP stands after a state, a
+            # word that cannot be one is still the ZIP as written (its canonical form
+            # says why it is none, naming the field); "Fl 1000" after a street stays a floor.
+            self.spans["zip"] = (end - 1,)
+            zip_found = True
+            end -= 1
         if (
             zip_found
             and end > 3
@@ -434,9 +469,22 @@ class Reader:
         ("12 Lake Shore Dr So"); "No 12" stays a number sign."""
         keys, classes, end = self.keys, self.classes, self.end
         for n in range(1, end):
-            if not classes[n] & INFORMAL or (n + 1 < end and classes[n + 1] & DIGIT):
+            if not classes[n] & INFORMAL:
                 continue
             before = classes[n - 1]
+            # "2200 So 700 E": a grid coordinate follows, with its own direction
+            grid = (
+                before & DIGIT
+                and n + 2 < end
+                and classes[n + 1] & NUMERIC
+                and classes[n + 2] & DIRECTIONAL
+                and not classes[n + 2] & INFORMAL
+            )
+            if n + 1 < end and classes[n + 1] & DIGIT and not grid:
+                continue  # "No 12": a number sign
+            if grid:
+                classes[n] = (classes[n] | DIRECTIONAL) & ~UNIT
+                continue
             number_before = before & DIGIT or (n >= 2 and classes[n - 2] & DIGIT and len(keys[n - 1]) == 1)
             after_number = (
                 number_before
@@ -501,6 +549,8 @@ class Reader:
         """Finish: False when no street or box was found; else set the confidence."""
         if not self.spans.get("street") and not self.po_box:
             return False  # "42": a number alone is no address
+        if self.late_units:
+            self.apt_levels.extend(self.late_units)
         penalty = self.penalty + 0.4 * self.left_out
         self.certainty = max(0.0, min(1.0, 1.0 - penalty))
         return True
@@ -679,10 +729,10 @@ class Reader:
             j + 1 < end
             and not self.commas[i]
             and key.isdigit()
-            and (keys[j] == "&" or keys[j] == "AND")
+            and (keys[j] == "&" or keys[j] == "AND" or keys[j] == "-")
             and keys[j + 1].isdigit()
         ):
-            j += 2  # "12 & 14 Main St": a range of house numbers
+            j += 2  # "12 & 14 Main St", "101 - 103 Elm Ave": a range of house numbers
         elif (
             j + 1 < end
             and not self.commas[i]
@@ -747,7 +797,7 @@ class Reader:
                 self.apt_levels.append((-1, (k,)))  # "# SECOND": a word identifier ends its segment
                 return k + 1
             return None
-        if classes[j] & UNIT:
+        if classes[j] & UNIT and not self._city_at(j):
             designator = _designator(key)
             k = j + 1
             if k < end and keys[k] == "#":
@@ -820,7 +870,7 @@ class Reader:
             self._designation_before(j, zone_start) or (j - 1 == zone_start and len(keys[zone_start]) == 1)
         ):
             return False  # "Farm to Market 2222", "TX 121", "F 41": the route's number
-        if cls & UNIT:
+        if cls & UNIT and not self._city_at(j):
             designator = _designator(key)
             if j + 1 < end:
                 nxt = keys[j + 1]
@@ -892,6 +942,16 @@ class Reader:
         ):
             return True  # "Summit Court B", "Webster Avenue LH", not "South Ave O" (Avenue O)
         return False
+
+    def _city_at(self, j: int) -> bool:
+        """Do the words from ``j`` to the state or ZIP name a city of the gazetteer,
+        two words or more ("Upper Marlboro MD", "Key West FL 33040": a unit word first)?"""
+        end = self.end
+        for name in ("state", "zip"):
+            span = self.spans.get(name)
+            if span:
+                end = min(end, span[0])
+        return end - j >= 2 and self._known_place(j, end)
 
     def _type_follows(self, j: int) -> bool:
         """Does the street go on after the number at ``j`` to its type, in the same
@@ -1079,12 +1139,15 @@ class Reader:
             if s - p < 2 or not classes[last] & DIRECTIONAL or last < highway_end:
                 return None
             score += 0.5
-            if (
-                s < zone_end
-                and len(keys[last].replace(" ", "")) > 2
-                and (self._known_place(last, zone_end) or not self._known_place(s, zone_end))
-            ):
-                score -= 1.5  # "Main St West Lafayette": West starts the city (not "300 West Salt Lake City")
+            if s < zone_end:
+                starts_place = self._known_place(last, zone_end)
+                if (
+                    len(keys[last].replace(" ", "")) > 2
+                    and (starts_place or not self._known_place(s, zone_end))
+                ) or (starts_place and not self._known_place(s, zone_end, strict=True)):
+                    # "Main St West Lafayette", "Elm Ave W Palm Beach FL 33401": the directional
+                    # starts the city (not "300 West Salt Lake City")
+                    score -= 1.5
             last -= 1
         body_start = p
         tag = -1
@@ -1098,9 +1161,10 @@ class Reader:
                 # However the type is spelled (so that canonical text reads back alike):
                 if last - 1 == p and classes[p] & (ORDINAL | DIGIT):
                     score += 2.0  # "42nd Gardens": a numbered street has a type
-                elif p > i:
+                elif p > i and key in _SUFFIX_WORDS:
                     # "S Cottage Grove", "N Central Park": a grid street with its
-                    # directional and without its type ends in a type-like name word.
+                    # directional and without its type ends in a type-like name word
+                    # (a word, not an abbreviation: "N Oak Crt W" has the type CT).
                     score += 0.6
                 else:
                     score += 1.2  # "Hidden Meadow", "Moon Canyon": the type
@@ -1163,10 +1227,11 @@ class Reader:
                     break
         return score, tag, direction
 
-    def _known_place(self, start: int, end: int, state_code: str = "") -> bool:
+    def _known_place(self, start: int, end: int, state_code: str = "", strict: bool = False) -> bool:
         """Are the words ``[start, end)`` a city of the gazetteer (for the
         address's ZIP or state when it has one, else anywhere)? A directional
-        first word counts spelled out ("W Palm Beach" is West Palm Beach)."""
+        first word counts spelled out ("W Palm Beach" is West Palm Beach).
+        ``strict``: when the address has a ZIP, that ZIP's own cities only."""
         n = end - start
         if n <= 0 or n > _CITY_MAX_WORDS:
             return False
@@ -1176,7 +1241,7 @@ class Reader:
         gazetteer = _gazetteer()
         if first not in gazetteer.first_words and spelled is None:
             return False  # most words begin no city name: no need to join them
-        memo_key = (start << 8) | end
+        memo_key = (start << 9) | (end << 1) | strict
         if not state_code:
             known = self.place_memo.get(memo_key)
             if known is not None:
@@ -1193,6 +1258,9 @@ class Reader:
         if zip_span and not state_code:
             names = gazetteer.zip_cities.get(keys[zip_span[0]][:5], ())
             found = name in names or other in names
+            if strict:
+                self.place_memo[memo_key] = found
+                return found  # the ZIP's own cities only
         if not found and (state_span or state_code):
             state = state_code or _STATES.get(" ".join([keys[k] for k in state_span]), "")
             names_in_state = gazetteer.state_cities.get(state, _NO_NAMES)
@@ -1260,11 +1328,7 @@ class Reader:
             return p
         if keys[j + 1] in ("NO", "NUMBER") and j + 2 < zone_end:
             j += 1  # "U.S. Highway No. 202"
-        ident = keys[j + 1]
-        if not (
-            classes[j + 1] & DIGIT
-            or (classes[j + 1] & ALPHA != 0 and len(ident) <= 3 and not classes[j + 1] & DIRECTIONAL)
-        ):
+        if not self._route_identifier(j + 1):
             return p
         return self._after_trailers(j + 2, zone_end)
 
@@ -1282,10 +1346,11 @@ class Reader:
         )
 
     def _route_identifier(self, k: int) -> bool:
-        """Is the word at ``k`` a route's identifier ("2222", "A1A", "MM")?"""
+        """Is the word at ``k`` a route's identifier ("2222", "A1A", "MM")? A
+        street type is none ("I St", "I Ave": the letter street I)."""
         key = self.keys[k]
         return bool(self.classes[k] & DIGIT) or (
-            self.classes[k] & ALPHA != 0 and len(key) <= 3 and not self.classes[k] & DIRECTIONAL
+            self.classes[k] & ALPHA != 0 and len(key) <= 3 and not self.classes[k] & (DIRECTIONAL | SUFFIX)
         )
 
     def _after_trailers(self, e: int, zone_end: int) -> int:

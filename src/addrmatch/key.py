@@ -12,6 +12,9 @@ and folds a little more, each fold listed here and in the README:
 * **highway words**: "Highway"/"Hwy" -> HWY, "Route"/"Rte"/"Rt" -> RTE,
   "County Road"/"Co Rd" -> COUNTY RD, "State Hwy"/"St Hwy" -> STATE HWY.
 * a street named only by a directional: "South St" ~ "S St".
+* a directional first in a name without a prefix is the prefix: "West North
+  Ave" ~ "W North Ave" ("WEST NORTH" is the street to one reader, W + NORTH
+  to another).
 * a type word left at the end of the name: "Cottage Grove" (no type) ~
   "Cottage" + GRV, since readers disagree on whether "Grove" is the type.
 * **unit designator words**: "Apt 4" ~ "#4" ~ "Unit 4" ~ "Ste 4" (the
@@ -31,7 +34,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from addrmatch._keyfold import fold_name, fold_number, fold_unit, key_from_parts, split_type_word
+from addrmatch._keyfold import fold_name, fold_number, fold_unit, key_from_parts, key_street
 from addrmatch.address import Address
 from addrmatch.canonical import canonicalize
 from addrmatch.normalize import AddressInput, normalize, to_address
@@ -205,15 +208,20 @@ def explain(a: AddressInput, b: AddressInput, *, typos: bool = False) -> Explana
         "apt": "ordinals, leading zeros, punctuation",
         "number": "spacing",
     }
-    # The key reads a type word left at the end of a name as the type.
-    split_a = dict(zip(("street", "tag"), split_type_word(can_a.street, can_a.tag), strict=True))
-    split_b = dict(zip(("street", "tag"), split_type_word(can_b.street, can_b.tag), strict=True))
+    # The key reads a type word left at the end of a name as the type, and a
+    # directional first in a name without a prefix as the prefix.
+    split_a = dict(
+        zip(("prefix", "street", "tag"), key_street(can_a.prefix, can_a.street, can_a.tag), strict=True)
+    )
+    split_b = dict(
+        zip(("prefix", "street", "tag"), key_street(can_b.prefix, can_b.street, can_b.tag), strict=True)
+    )
     for name, fold in folds.items():
         ca, cb = getattr(can_a, name), getattr(can_b, name)
         raw_left, raw_right = getattr(raw_a, name), getattr(raw_b, name)
         note = fold_notes.get(name, "none")
         if name in split_a and (split_a[name] != ca or split_b[name] != cb):
-            note = "a type word left in the name is read as the type"
+            note = "a type word left in the name is read as the type; a directional first in it as the prefix"
             # Compare what the key compares: "Main Arc" (no type) has the type ARC.
             raw_left = raw_left if split_a[name] == ca else split_a[name]
             raw_right = raw_right if split_b[name] == cb else split_b[name]

@@ -11,6 +11,7 @@ into ``#`` and ``45``.
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 from addrmatch.tables import TABLES
@@ -154,17 +155,60 @@ def _merge_compass_pairs(raws: list[str], keys: list[str], commas: list[bool], c
         n += 1
 
 
+# A directional abbreviation glued to a name by its period: "S.Elm", "N.Main" (the name of
+# three letters or more: "W.Va" stays whole).
+_GLUED_DIRECTIONAL: Final = re.compile(r"^((?:[NSEW]|[NS][EW]|[NS]O)\.)([^\W\d_][\w'-]{2,})$", re.IGNORECASE)
+# A grid coordinate glued to its direction: "48S", "400E".
+_GRID_GLUED: Final = re.compile(r"^(\d+)([NSEW])$", re.IGNORECASE)
+_QUOTES: Final = "'\u2018\u2019"
+
+
 def _split(text: str) -> list[str]:
-    """Words and separators: "12 Main St,#4" -> ["12", "Main", "St", ",", "#", "4"]."""
+    """Words and separators: "12 Main St,#4" -> ["12", "Main", "St", ",", "#", "4"].
+
+    Parentheses separate like commas ("12 Main St (Ste B)"); quotes around a
+    word (stray CSV quoting: "'12 Main St'") are no part of it; a directional
+    glued to a name by its period is two words ("S.Elm" -> "S.", "Elm").
+    """
     if "," in text:
         text = text.replace(",", " , ")
     if ";" in text:
         text = text.replace(";", " , ")
     if "#" in text:
         text = text.replace("#", " # ")
+    if "(" in text or ")" in text:
+        text = text.replace("(", " , ").replace(")", " , ")
     if '"' in text or "\u201c" in text or "\u201d" in text:
         text = text.replace('"', " ").replace("\u201c", " ").replace("\u201d", " ")  # stray CSV quotes
-    return text.split()
+    words = text.split()
+    if "'" in text or "\u2018" in text or "\u2019" in text:
+        words = [w.strip(_QUOTES) for w in words]  # "O'Hare" keeps its quote
+        words = [w for w in words if w]
+    if "." in text:
+        glued: list[str] = []
+        for word in words:
+            m = _GLUED_DIRECTIONAL.match(word) if "." in word else None
+            if m is not None:
+                glued.append(m.group(1))
+                glued.append(m.group(2))
+            else:
+                glued.append(word)
+        words = glued
+    return words
+
+
+def _split_grid_pair(raws: list[str], keys: list[str], commas: list[bool], classes: list[int]) -> None:
+    """ "48S 400E" (a Utah/Idaho grid address, glued) as "48 S 400 E": the house
+    number and the street, each with its direction. Only at the start of the text."""
+    first = _GRID_GLUED.match(keys[0])
+    second = _GRID_GLUED.match(keys[1])
+    if first is None or second is None or commas[0]:
+        return
+    raws[0:2] = [raws[0][:-1], raws[0][-1], raws[1][:-1], raws[1][-1]]
+    keys[0:2] = [first.group(1), first.group(2), second.group(1), second.group(2)]
+    commas[0:2] = [False, False, False, commas[1]]
+    number = DIGIT | NUMERIC
+    classes[0:2] = [number, _CLASSES[first.group(2)], number, _CLASSES[second.group(2)]]
 
 
 def tokenize(text: str) -> Tokens:
@@ -206,6 +250,9 @@ def tokenize(text: str) -> Tokens:
         keys.append(key)
         commas.append(False)
         classes.append(cls)
+    if len(keys) > 1 and classes[0] & DIGIT and not classes[0] & NUMERIC and classes[1] & DIGIT:
+        _split_grid_pair(raws, keys, commas, classes)
+        directionals = 2
     if directionals > 1:
         _merge_compass_pairs(raws, keys, commas, classes)
     return Tokens(raws, keys, commas, classes, informal)
