@@ -66,7 +66,7 @@ def test_components_and_mappings_find_the_same_row(store: AddressStore) -> None:
 
 def test_components_split_wrongly_resolve_by_reparse(store: AddressStore) -> None:
     stored = store.resolve(LEXINGTON)
-    wrong = {"number": "4321", "street": "North Lexington", "tag": "Avenue", **BLAINE}
+    wrong = {"street": "4321 North Lexington", "tag": "Avenue", **BLAINE}
     found = store.resolve(wrong)
     assert (found.id, found.how) == (stored.id, "reparse")
     assert store.find(wrong).how == "reparse"

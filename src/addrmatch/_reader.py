@@ -9,6 +9,12 @@ left: PO box, rural route, military box, urbanization, or house number, then
 the street zone, then unit levels. Inside the street zone every plausible
 split is scored, and the margin between the best and the second-best reading
 sets the confidence.
+
+One module, although well over 700 lines: it is one idea, a reader whose
+methods share the token classes and the spans read so far and score the
+readings of one street zone against each other, compiled by mypyc as one
+native class; split into mixins across modules it would compile poorly on the
+hottest path of the library. Its word lists are in ``data/`` (``tables``).
 """
 
 from __future__ import annotations

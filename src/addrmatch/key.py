@@ -7,10 +7,14 @@ and folds a little more, each fold listed here and in the README:
   "O'Hare" ~ "OHARE", "St. Louis" ~ "ST LOUIS".
 * **ordinals**: "First" ~ "1st" ~ "1" in street names and units
   ("Fifth Ave" ~ "5th Ave"; "2nd Floor" ~ "Floor 2").
-* **Saint, Fort, Mount** in street and city names: "St Paul" ~ "Saint Paul",
-  "Ft Worth" ~ "Fort Worth", "Mt Vernon" ~ "Mount Vernon".
-* **highway words**: "Highway"/"Hwy" -> HWY, "Route"/"Rte"/"Rt" -> RTE,
-  "County Road"/"Co Rd" -> COUNTY RD, "State Hwy"/"St Hwy" -> STATE HWY.
+* **highway designations** (``data/street_pretypes.csv``, column ``key``):
+  "Farm to Market 2222" ~ "Farm Road 2222" ~ "FM 2222" -> FM2222; "County Road
+  12" ~ "Co Rd 12" ~ "CR 12" -> CR12; "State Route 9" ~ "State Hwy 9" ~ "SR 9"
+  -> SR9, and a state written before a route number is that state's route
+  ("TX 121", "California 1" -> SR121, SR1); "US Hwy 20" ~ "US 20" -> US20;
+  "Interstate 95" ~ "I 95" -> I95; "Highway"/"Hwy" -> HWY, "Route"/"Rte" -> RTE.
+* **name abbreviations** (``data/name_abbreviations.csv``): ST = SAINT, STE =
+  SAINTE, FT = FORT, MT = MOUNT, MTN = MOUNTAIN, PT = POINT in names.
 * a street named only by a directional: "South St" ~ "S St".
 * a directional first in a name without a prefix is the prefix: "West North
   Ave" ~ "W North Ave" ("WEST NORTH" is the street to one reader, W + NORTH

@@ -376,7 +376,7 @@ class AddressStore:
         >>> store = AddressStore()
         >>> store.resolve("4321 N Lexington Ave., Blaine MN 55123").how
         'created'
-        >>> r = store.resolve({"number": "4321", "street": "North Lexington", "tag": "Avenue",
+        >>> r = store.resolve({"street": "4321 North Lexington", "tag": "Avenue",
         ...                    "city": "Blaine", "state": "MN", "zip": "55123"})
         >>> (r.id, r.how)
         (1, 'reparse')
