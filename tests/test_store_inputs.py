@@ -92,6 +92,7 @@ BAD_CALLS: list[tuple[str, Callable[[AddressStore], Any], str]] = [
     ("get-bool", lambda s: s.get(True), "id"),
     ("get-float", lambda s: s.get(1.0), "id"),
     ("get-none", lambda s: s.get(None), "id"),
+    ("get_many-unhashable", lambda s: s.get_many([[1]]), "ids"),  # found by the fuzz: was a TypeError
 ]
 
 

@@ -158,6 +158,18 @@ def test_a_file_that_is_not_sqlite_is_refused_untouched(
 
 
 @pytest.mark.parametrize("opener", OPENERS)
+def test_a_dangling_symlink_or_a_file_name_that_is_not_utf8_is_refused(tmp_path: Path, opener: str) -> None:
+    # Found by tests/fuzz: a bare FileNotFoundError, and an OperationalError from Campus.
+    link = tmp_path / "link.db"
+    link.symlink_to(tmp_path / "nowhere.db")
+    with pytest.raises(UnreadableDatabaseError, match="symbolic link to a missing file"):
+        OPENERS[opener](link)
+    with pytest.raises(UnreadableDatabaseError, match="not valid UTF-8"):
+        OPENERS[opener](str(tmp_path / "staff\udcff.db"))  # a Latin-1 byte, as Python reads a file name
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link.db"]
+
+
+@pytest.mark.parametrize("opener", OPENERS)
 @pytest.mark.parametrize("damage", ["schema-page", "truncated"])
 def test_a_corrupt_database_is_refused_untouched(tmp_path: Path, opener: str, damage: str) -> None:
     path = store_file(tmp_path / "a.db")

@@ -188,6 +188,12 @@ def open_database(
         return Database(conn, None, True, True, False, {s.meta_table: 0 for s in schemas})
     if not name.strip():
         raise UnreadableDatabaseError(name, "an empty path names no database file")
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:  # bytes of another encoding, as Python reads them (surrogateescape)
+        raise UnreadableDatabaseError(
+            name, "is not a usable file name: not valid UTF-8 (SQLite takes UTF-8 file names)"
+        ) from None
     path, created = _existing_file(name, create=create, read_only=read_only)
     try:
         return _open_file(name, path, created, schemas, read_only=read_only, timeout=timeout)
@@ -225,7 +231,10 @@ def _existing_file(name: str, *, create: bool, read_only: bool | None) -> tuple[
             raise ReadOnlyDatabaseError(name, "cannot be created: its directory is not writable") from None
         except OSError as e:
             raise UnreadableDatabaseError(name, f"cannot be created: {e.strerror or e}") from None
-        info = os.stat(path)  # (another process may have created it first)
+        try:
+            info = os.stat(path)  # (another process may have created it first)
+        except FileNotFoundError:  # a symbolic link to nowhere: "exists" for create, not for stat
+            raise UnreadableDatabaseError(name, "is a symbolic link to a missing file") from None
     if stat.S_ISDIR(info.st_mode):
         raise UnreadableDatabaseError(name, "is a directory, not a database file")
     if not stat.S_ISREG(info.st_mode):

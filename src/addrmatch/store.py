@@ -435,9 +435,9 @@ class AddressStore:
                 fields=("ids",),
                 rule="type",
             )
-        wanted = [
-            check_integer(i, field="ids", minimum=-(2**63), maximum=2**63 - 1) for i in dict.fromkeys(ids)
-        ]
+        # Checked before dict.fromkeys, which would hash them (a list is unhashable).
+        checked = [check_integer(i, field="ids", minimum=-(2**63), maximum=2**63 - 1) for i in ids]
+        wanted = list(dict.fromkeys(checked))
         found: dict[int, Address] = {}
         with self._lock:
             for start in range(0, len(wanted), CHUNK):

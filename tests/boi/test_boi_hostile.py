@@ -198,3 +198,27 @@ def test_staged_payloads_keep_no_personal_data_in_clear_after_the_commit(campus:
     assert "6789" in staged and "123-45-6789" not in staged and "123456789" not in staged
     assert "1979-12-26" not in staged and "1970-03-04" not in staged
     assert campus.sync.status()["staffCommitted"] == 2
+
+
+@pytest.mark.parametrize(
+    "flags", [{"include_non_staff": "maybe"}, {"staff_members_only": [1]}, {"include_non_staff": object()}]
+)
+def test_a_bad_search_flag_is_a_logged_validation_error(campus: Campus, flags: dict[str, Any]) -> None:
+    # Found by tests/fuzz: the flag was read before the call's unit of work, so a flag whose
+    # truth could not be taken escaped the error log, and "maybe" counted as true.
+    with pytest.raises(ValidationError, match="must be true or false"):
+        campus.search_staff(last_name="Sim", **flags)
+    [row] = campus.error_log()
+    assert (row["action"], row["path"]) == ("GET", ENDPOINTS["search_staff"].path)
+
+
+def test_a_failed_sync_call_on_a_new_campus_changes_nothing(tmp_path: Path) -> None:
+    # Found by tests/fuzz: the sync tables were created on the first use of campus.sync, so
+    # `boi commit` with nothing to commit (or POST .../sync/end) changed the database it refused.
+    path = tmp_path / "campus.db"
+    Campus(path).close()
+    campus = Campus(path)
+    before = [line for line in campus.connection.iterdump() if "error_log" not in line]
+    with pytest.raises(BOIError):
+        campus.sync.end()
+    assert [line for line in campus.connection.iterdump() if "error_log" not in line] == before

@@ -239,3 +239,10 @@ def test_the_documentation_works_offline(http: httpx.Client) -> None:
     assert doc["components"]["schemas"]["HouseholdLocation"]["properties"]["mailing"]["default"] is True
     operations = {(m.upper(), p) for p, item in doc["paths"].items() for m in item}
     assert operations == {(e.method, "/campus" + e.path) for e in ENDPOINTS.values()}
+
+
+def test_no_such_route_or_method_is_a_problem_too(hr: httpx.Client) -> None:
+    # Found by tests/fuzz: Starlette's own 404/405 answered in plain text.
+    _problem(hr.get("/campus/api/businessOfficeIntegration/nothing"), 404)
+    body = _problem(hr.put("/campus/api/businessOfficeIntegration/staffMembers/", content=b"{}"), 405)
+    assert body["title"] == "Method Not Allowed"

@@ -21,6 +21,7 @@ from addrmatch.boi.masking import MaskedRecord
 from addrmatch.boi.rules import Rule
 from addrmatch.boi.schema import check_count, check_date, check_text, clean_position, clean_staff
 from addrmatch.boi.session import Session
+from addrmatch.inputs import parse_bool
 
 __all__ = ["MAX_ADDRESS_RESULTS", "MAX_SEARCH", "HrCalls"]
 
@@ -53,6 +54,19 @@ def _staff_number(value: Any) -> str:
         )
     text = check_text("staffNumber", str(value) if isinstance(value, int) else value, LIMITS["code"])
     return text.strip()
+
+
+def _only_staff(include_non_staff: Any, staff_members_only: Any) -> bool:
+    """Whether a staff search lists staff members only, from its two spellings
+    (read in the call, so that a bad flag is a logged ValidationError)."""
+    if staff_members_only is None:
+        name, flag, invert = "includeNonStaff", include_non_staff, True
+    else:
+        name, flag, invert = "staffMembersOnly", staff_members_only, False
+    value = parse_bool(flag)
+    if value is None:
+        raise ValidationError(f"{name}: must be true or false", field=name, rule=Rule.TYPE, value=None)
+    return not value if invert else value
 
 
 class HrCalls:
@@ -271,7 +285,6 @@ class HrCalls:
         >>> [(r["staffNumber"], r["staffMember"]) for r in c.search_staff(last_name="o'b", include_non_staff=True)]
         [('1001', False)]
         """
-        only_staff = not include_non_staff if staff_members_only is None else staff_members_only
         query = {
             "staffNumber": staff_number,
             "lastName": last_name,
@@ -300,13 +313,14 @@ class HrCalls:
                     value=None,
                 )
             check_count("limit", limit, MAX_SEARCH)
+            only_staff = _only_staff(include_non_staff, staff_members_only)
             return staff.search(
                 ctx,
                 staff_number=texts["staffNumber"],
                 last_name=texts["lastName"],
                 first_name=texts["firstName"],
                 birthdate=born,
-                staff_members_only=bool(only_staff),
+                staff_members_only=only_staff,
                 limit=limit,
             )
 

@@ -32,6 +32,7 @@ from addrmatch.boi.fields import DEFAULT_SCHEMA, StaffSchema
 from addrmatch.boi.masking import scrub_exception, sensitive_values
 from addrmatch.boi.rules import Rule
 from addrmatch.boi.schema import check_date
+from addrmatch.boi.sync_tables import ensure_schema as ensure_sync_schema
 from addrmatch.inputs import preview
 from addrmatch.store import AddressStore
 
@@ -113,6 +114,9 @@ class Session:
         try:
             if not db.read_only:  # a read-only database holds the current schema (checked when opened)
                 create_schema(db.conn)
+                # The sync tables too, now: created on the first use of campus.sync, a call that
+                # then failed (`boi commit` with nothing to commit) would have changed the database.
+                ensure_sync_schema(db.conn)
                 apply_migrations(db.conn, tuple(migrations))
             path = os.fspath(database) if db.owned else None
             return cls(db.conn, path=path, owns=db.owned, clock=clock, schema=schema)

@@ -38,6 +38,7 @@ from typing import Any
 import swagger_ui
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, Response
 from starlette.routing import Route
@@ -283,6 +284,16 @@ def _query_value(name: str, kind: str, text: str) -> Any:
     return text
 
 
+async def _http_problem(request: Request, exc: Exception) -> Response:
+    """Starlette's own refusals (no such route 404, a method the route does not
+    take 405) as problem details too, like every other error."""
+    status = exc.status_code if isinstance(exc, HTTPException) else 500
+    detail = exc.detail if isinstance(exc, HTTPException) else "internal error"
+    body = problem(status, str(detail), str(detail), instance=request.url.path, request_id=uuid.uuid4().hex[:16])
+    headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
+    return _json(body, status, media_type=PROBLEM_TYPE, **headers)
+
+
 def _handler(campus: Campus, endpoint: Endpoint) -> Callable[..., Any]:
     target: Any = campus
     for part in endpoint.handler.split("."):
@@ -350,6 +361,8 @@ def create_app(
             if owned:
                 campus.close()
 
-    app = Starlette(routes=routes, lifespan=lifespan, debug=False)
+    app = Starlette(
+        routes=routes, lifespan=lifespan, debug=False, exception_handlers={HTTPException: _http_problem}
+    )
     app.state.campus = campus
     return app
