@@ -130,6 +130,15 @@ def test_check_clean_data_exits_0(tmp_path: Path) -> None:
     assert (tmp_path / "r.txt").read_text(encoding="utf-8").startswith("Check Campus Data")
 
 
+def test_load_reference_leaves_a_dangling_symlink_as_it_was(tmp_path: Path) -> None:
+    # Found by tests/fuzz: the refused database "did not exist", so the failed call removed it: the link.
+    link = tmp_path / "campus.db"
+    link.symlink_to(tmp_path / "elsewhere" / "campus.db")
+    schools = write(tmp_path / "schools.csv", LISTS["--schools"])
+    assert_clean_error(run("boi", "load-reference", str(link), "--schools", str(schools)), "symbolic link")
+    assert link.is_symlink()
+
+
 def test_commands_refuse_a_missing_or_foreign_database(tmp_path: Path) -> None:
     assert_clean_error(run("boi", "check", str(tmp_path / "none.db")), "no database", "load-reference")
     assert not (tmp_path / "none.db").exists()

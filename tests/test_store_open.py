@@ -158,6 +158,26 @@ def test_a_file_that_is_not_sqlite_is_refused_untouched(
 
 
 @pytest.mark.parametrize("opener", OPENERS)
+def test_a_huge_path_is_not_echoed_whole(tmp_path: Path, opener: str) -> None:
+    # Found by tests/fuzz: Campus("x" * 100_001) raised a 100,042-character message.
+    path = str(tmp_path / ("x" * 100_001))
+    with pytest.raises(DatabaseError) as info:
+        OPENERS[opener](path)
+    assert len(str(info.value)) < 500 and info.value.path == path
+
+
+def test_a_refused_read_only_open_leaves_no_wal_files(tmp_path: Path) -> None:
+    # Found by tests/fuzz: SQLite made -wal/-shm files beside the truncated WAL database it was
+    # asked to read; the refusal left them.
+    path = store_file(tmp_path / "a.db")
+    data = path.read_bytes()
+    path.write_bytes(data[: len(data) // 3])
+    with pytest.raises(UnreadableDatabaseError):
+        AddressStore(path, read_only=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.db"]
+
+
+@pytest.mark.parametrize("opener", OPENERS)
 def test_a_dangling_symlink_or_a_file_name_that_is_not_utf8_is_refused(tmp_path: Path, opener: str) -> None:
     # Found by tests/fuzz: a bare FileNotFoundError, and an OperationalError from Campus.
     link = tmp_path / "link.db"

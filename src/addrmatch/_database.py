@@ -251,6 +251,7 @@ def _open_file(
     if read_only is False and not writable:
         raise ReadOnlyDatabaseError(name, "is read-only (the file or its directory is not writable)")
     ro = not writable if read_only is None else read_only
+    companions = [path + suffix for suffix in ("-wal", "-shm") if not os.path.lexists(path + suffix)]
     conn = _connect(path, ro, timeout)
     try:
         try:
@@ -281,8 +282,22 @@ def _open_file(
             conn.execute("PRAGMA synchronous = NORMAL")
     except BaseException:
         conn.close()
+        _remove_empty_companions(companions)
         raise
     return Database(conn, path, True, created, ro, versions)
+
+
+def _remove_empty_companions(paths: list[str]) -> None:
+    """Remove the ``-wal``/``-shm`` files a refused open made SQLite create
+    beside a WAL database it only read (a read-only connection leaves them):
+    a refusal leaves the directory as it was. A ``-wal`` holding data stays."""
+    wal = next((p for p in paths if p.endswith("-wal")), None)
+    with contextlib.suppress(OSError):
+        if wal is not None and os.path.exists(wal) and os.path.getsize(wal) > 0:
+            return
+        for p in paths:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(p)
 
 
 def _connect(path: str, read_only: bool, timeout: float, *, immutable: bool = False) -> sqlite3.Connection:

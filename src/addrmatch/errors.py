@@ -77,6 +77,10 @@ class UnparseableAddressError(AddressError):
         self.text = text
 
 
+#: The longest database path a DatabaseError message shows whole (``.path`` keeps it all).
+_MAX_SHOWN_PATH = 300
+
+
 class DatabaseError(AddressError):
     """A database file that addrmatch cannot use as asked; ``path`` names it
     (None for a connection the caller opened) and the message says why.
@@ -93,6 +97,8 @@ class DatabaseError(AddressError):
 
     def __init__(self, path: str | None, problem: str) -> None:
         where = repr(path) if path else "the database"
+        if len(where) > _MAX_SHOWN_PATH:  # a path of a megabyte is not echoed whole
+            where = where[:_MAX_SHOWN_PATH] + f"... ({len(path or ''):,} characters)"
         super().__init__(f"{where}: {problem}", fields=("database",))
         self.path = path
         self.problem = problem

@@ -19,6 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from tests.boi.boi_support import ASSIGNMENT_CODES, BASKETBALL_COACH, GENDERS, SCHOOLS
 from tests.fuzz.values import BIRTHDATES, SSNS
 
 from addrmatch import AddressStore
@@ -43,16 +44,7 @@ STORED_ADDRESSES = [
 #: Stored as legacy rows (duplicates kept).
 LEGACY_ADDRESSES = ["12 Main Street, Blaine MN 55123", "9 Elm St, Chicago IL 60615"]
 
-SCHOOLS = [("010", "Blaine High"), ("106", "Northdale Middle"), ("200", "Jefferson Elementary")]
-GENDERS = [("F", "Female"), ("M", "Male"), ("X", "Non-binary")]
-ASSIGNMENT_CODES = [("20", "Athletic Coach"), ("12", "Teacher"), ("50", "Principal")]
-COACH = {
-    "schoolNumber": "010",
-    "assignmentCode": "20",
-    "titleCode": "4A61E262",
-    "titleDescription": "Varsity Basketball",
-    "startDate": "2023-10-01",
-}
+COACH = {k: v for k, v in BASKETBALL_COACH.items() if v is not None}
 
 
 def stored_staff() -> list[dict[str, Any]]:

@@ -28,7 +28,7 @@ from tests.fuzz.values import short
 __all__ = ["CHUNK_SECONDS", "Failure", "Tally", "chunk_seed", "run", "run_chunk"]
 
 #: About how long one chunk runs.
-CHUNK_SECONDS = 15.0
+CHUNK_SECONDS = 6.0
 _FIRST_CHUNK = 8
 
 

@@ -178,7 +178,8 @@ def _cmd_load_reference(args: argparse.Namespace, console: Console) -> int:
             raise CommandError(f"no such file: {path}" if not os.path.exists(path) else f"not a file: {path}")
     if os.path.isdir(args.db):
         raise CommandError(f"{args.db!r} is a directory, not a database file")
-    fresh = not os.path.exists(args.db)
+    # lexists: a dangling symlink is not a fresh file (removing it would change what was there)
+    fresh = not os.path.lexists(args.db)
     campus = None
     try:
         campus = Campus(args.db)
@@ -189,7 +190,7 @@ def _cmd_load_reference(args: argparse.Namespace, console: Console) -> int:
     except BaseException:
         if campus is not None:
             campus.close()
-        if fresh:  # a database this failed call created is removed again
+        if fresh and os.path.lexists(args.db):  # a database this failed call created is removed again
             remove_database(args.db)
         raise
     campus.close()
