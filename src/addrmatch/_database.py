@@ -355,6 +355,8 @@ def _inspect(
             versions[s.meta_table] = found
     except sqlite3.Error as e:
         raise translate_error(e, name) from e
+    except UnicodeDecodeError as e:  # a scribbled schema page: names that are not UTF-8
+        raise UnreadableDatabaseError(name, f"is a corrupt SQLite database ({e})") from e
     return versions
 
 

@@ -289,7 +289,9 @@ async def _http_problem(request: Request, exc: Exception) -> Response:
     take 405) as problem details too, like every other error."""
     status = exc.status_code if isinstance(exc, HTTPException) else 500
     detail = exc.detail if isinstance(exc, HTTPException) else "internal error"
-    body = problem(status, str(detail), str(detail), instance=request.url.path, request_id=uuid.uuid4().hex[:16])
+    body = problem(
+        status, str(detail), str(detail), instance=request.url.path, request_id=uuid.uuid4().hex[:16]
+    )
     headers = dict(exc.headers or {}) if isinstance(exc, HTTPException) else {}
     return _json(body, status, media_type=PROBLEM_TYPE, **headers)
 
