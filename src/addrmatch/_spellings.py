@@ -70,7 +70,7 @@ def partial_keys(address: Address) -> tuple[bool, bool, str | None, str | None, 
 
 @functools.lru_cache(maxsize=4)
 def _analyser(columns: AddressColumns) -> object:
-    return make_analyser(columns)
+    return make_analyser(columns, cache_size=0)  # every spelling comes once: a cache would only fill
 
 
 def analyse_spellings(

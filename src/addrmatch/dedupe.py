@@ -332,9 +332,12 @@ def one_line(address: Address) -> str:
     return ", ".join(p for p in (address.street_line(), address.city, place) if p)
 
 
-def make_analyser(columns: AddressColumns) -> Callable[[Cells], tuple[str, Address]]:
+def make_analyser(
+    columns: AddressColumns, *, cache_size: int = CACHE_SIZE
+) -> Callable[[Cells], tuple[str, Address]]:
     """A function: a row's :meth:`AddressColumns.cells` -> (match key, canonical
-    address), cached on the cells (at most :data:`CACHE_SIZE` entries). It
+    address), cached on the cells (at most ``cache_size`` entries; 0: no cache,
+    for a caller whose cells are all distinct, as the engines' spellings). It
     raises :class:`~addrmatch.errors.AddressError` for a missing or unreadable
     address, and for a unit column that contradicts a unit in the street line.
 
@@ -346,7 +349,6 @@ def make_analyser(columns: AddressColumns) -> Callable[[Cells], tuple[str, Addre
     """
     unit_columns = " and ".join(f"{n!r}" for n in (columns.line2, columns.unit) if n is not None)
 
-    @functools.lru_cache(maxsize=CACHE_SIZE)
     def analyse(cells: Cells) -> tuple[str, Address]:
         if missing_cell(cells[0]):
             raise AddressError(
@@ -366,7 +368,7 @@ def make_analyser(columns: AddressColumns) -> Callable[[Cells], tuple[str, Addre
             canonical = joined
         return match_key(canonical), canonical
 
-    return analyse
+    return functools.lru_cache(maxsize=cache_size)(analyse) if cache_size else analyse
 
 
 class _TypoJoins:

@@ -16,7 +16,9 @@ not of rows, and runs out of core:
 4. the keys are numbered in order of first appearance (the plain dedupe's
    ``address_id``), optionally joined by the partial tier (``partial=True``,
    below), and joined back to the rows, which are written in input order
-   (CSV, or Parquet when the output name ends in ``.parquet``).
+   (CSV, or Parquet when the output name ends in ``.parquet``): only the
+   added columns are sorted by row number, then set beside the input rows
+   by position, so no step sorts or holds whole rows (see :func:`_write_rows`).
 
 **The partial tier** (``--partial``): an address that lacks a ZIP or a
 suffix joins the one full address (ZIP and suffix) it fits -- equal keys
@@ -217,14 +219,17 @@ def dedupe_duckdb(
     workers: int | None = None,
     partial: bool = False,
     top: int = 10,
-    memory_limit: str = "300MB",
+    memory_limit: str = "200MB",
     note: Callable[[str], None] | None = None,
 ) -> DedupeSummary:
     """Dedupe ``input_path`` (CSV, or Parquet by its name) into ``output_path``
     (CSV with the input's delimiter, or Parquet by its name; None: only the
     summary) on DuckDB (see the module docstring). ``workers`` processes read
     the distinct spellings (default: one per core). The output is written
-    whole or not at all, owner-only.
+    whole or not at all, owner-only. ``memory_limit`` caps DuckDB's own
+    memory (past it, it spills to the private work folder): with 200 MB the
+    whole run, worker processes included, stays under 500 MB on 10M rows
+    (``bench_results/scale.md``).
 
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
@@ -298,25 +303,16 @@ def dedupe_duckdb(
             joined = con.execute("SELECT count(*) FROM fin WHERE joined").fetchone()[0]  # type: ignore[index]
             if partial:
                 _LOG.info("partial tier: %d addresses joined the one full address they fit", joined)
-            tier = f", CASE WHEN f.joined THEN 'partial' ELSE NULL END AS {TIER_COLUMN}" if partial else ""
-            rows_sql = (
-                "SELECT src.*, i.address_id, p.match_key, p.canonical_address, p.canonical_city,"
-                f" p.canonical_state, p.canonical_zip, p.address_error{tier}"
-                " FROM src JOIN spell s ON "
+            # Each row's spelling: a join on the address cells, narrow (row number, spelling id).
+            con.execute(
+                "CREATE TABLE rs AS SELECT src.rowid AS r, s.sid FROM src JOIN spell s ON "
                 + " AND ".join(f"s.c{i} = {c}" for i, c in enumerate(cells))
-                + " JOIN parsed p ON p.sid = s.sid LEFT JOIN fin f ON f.match_key = p.match_key"
-                " LEFT JOIN ids i ON i.target = f.target ORDER BY src.rowid"
             )
             if target is not None:
                 clock = time.perf_counter()
-                if is_parquet(target):
-                    options = "FORMAT PARQUET"
-                else:
-                    options = f"FORMAT CSV, HEADER true, DELIMITER {_s(input_delimiter or ',')}"
-                with _replaced_whole(target) as temporary:
-                    con.execute(f"COPY ({rows_sql}) TO {_s(os.fspath(temporary))} ({options})")
+                _write_rows(con, target, partial=partial, delimiter=input_delimiter or ",")
                 _LOG.info("wrote %s in %.3f s", target, time.perf_counter() - clock)
-            summary = _summary(con, cells, top=top)
+            summary = _summary(con, top=top)
         finally:
             con.close()
     _LOG.info("dedupe on DuckDB: %d rows in %.3f s", summary.rows, time.perf_counter() - started)
@@ -325,7 +321,39 @@ def dedupe_duckdb(
     return summary
 
 
-def _summary(con: duckdb.DuckDBPyConnection, cells: list[str], *, top: int) -> DedupeSummary:
+def _write_rows(con: duckdb.DuckDBPyConnection, target: Path, *, partial: bool, delimiter: str) -> None:
+    """Write the input's rows, in input order, with the added columns.
+
+    The added columns are computed per spelling (``per_sid``), given to each
+    row and sorted by row number (``added``: the sort carries only the added
+    columns, not the input's), then set beside the input rows by position
+    (``POSITIONAL JOIN``: two scans in insertion order, streamed to the file),
+    so no step holds or sorts whole rows.
+    """
+    tier = f", CASE WHEN f.joined THEN 'partial' ELSE NULL END AS {TIER_COLUMN}" if partial else ""
+    con.execute(
+        "CREATE TABLE per_sid AS SELECT p.sid, i.address_id, p.match_key, p.canonical_address,"
+        f" p.canonical_city, p.canonical_state, p.canonical_zip, p.address_error{tier}"
+        " FROM parsed p LEFT JOIN fin f ON f.match_key = p.match_key LEFT JOIN ids i ON i.target = f.target"
+    )
+    con.execute(
+        "CREATE TABLE added AS SELECT x.* EXCLUDE (sid) FROM rs JOIN per_sid x USING (sid) ORDER BY rs.r"
+    )
+    counts = con.execute("SELECT (SELECT count(*) FROM src), (SELECT count(*) FROM added)").fetchone()
+    if counts is None or counts[0] != counts[1]:  # pragma: no cover - every row has exactly one spelling
+        raise RuntimeError(f"dedupe on DuckDB: {counts} rows and results differ; nothing written")
+    names = ", ".join(f"a.{_q(n)}" for n in (*ADDED_COLUMNS, *((TIER_COLUMN,) if partial else ())))
+    if is_parquet(target):
+        options = "FORMAT PARQUET"
+    else:
+        options = f"FORMAT CSV, HEADER true, DELIMITER {_s(delimiter)}"
+    with _replaced_whole(target) as temporary:
+        con.execute(
+            f"COPY (SELECT src.*, {names} FROM src POSITIONAL JOIN added a) TO {_s(os.fspath(temporary))} ({options})"
+        )
+
+
+def _summary(con: duckdb.DuckDBPyConnection, *, top: int) -> DedupeSummary:
     def one(sql: str) -> int:
         value = con.execute(sql).fetchone()
         return int(value[0] or 0) if value else 0
@@ -349,9 +377,8 @@ def _summary(con: duckdb.DuckDBPyConnection, cells: list[str], *, top: int) -> D
         summary.first_errors = [
             (int(row) + 2, str(message))
             for row, message in con.execute(
-                "SELECT src.rowid, p.address_error FROM src JOIN spell s ON "
-                + " AND ".join(f"s.c{i} = {c}" for i, c in enumerate(cells))
-                + " JOIN parsed p ON p.sid = s.sid WHERE p.address_error IS NOT NULL ORDER BY src.rowid LIMIT 5"
+                "SELECT rs.r, p.address_error FROM rs JOIN parsed p USING (sid)"
+                " WHERE p.address_error IS NOT NULL ORDER BY rs.r LIMIT 5"
             ).fetchall()
         ]
     return summary
