@@ -652,6 +652,40 @@ def test_boi_registers_through_the_entry_point_group() -> None:
     assert "boi" in run("--help").stdout
 
 
+#: The server extra's libraries (and what only its tests use): a plain install has none of them.
+SERVER_EXTRA = (
+    "starlette",
+    "swagger_ui",
+    "uvicorn",
+    "fpdf",
+    "jinja2",
+    "multipart",
+    "python_multipart",
+    "httpx",
+)
+
+
+@pytest.mark.parametrize("args", [("--help",), ("normalize", "12 Elm St"), ("serve", "--help")])
+def test_the_command_line_starts_without_the_server_extra(args: tuple[str, ...]) -> None:
+    """A plain `pip install addrmatch` still runs every command: the `serve` entry point
+    registers on every start, and must not import the server's libraries to do so."""
+    probe = (
+        "import importlib.abc, sys\n"
+        "class Blocked(importlib.abc.MetaPathFinder):\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        f"        if name.partition('.')[0] in {SERVER_EXTRA!r}:\n"
+        "            raise ModuleNotFoundError(f'No module named {name!r}', name=name)\n"
+        "sys.meta_path.insert(0, Blocked())\n"
+        "from addrmatch.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe, *args], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "Traceback" not in done.stderr
+
+
 def test_boi_reads_hr_csv_with_the_shared_reader(tmp_path: Path) -> None:
     """One CSV reader: an HR file in TSV, or with a bad byte, reads as in dedupe."""
     from addrmatch.boi.cli import read_hr_file
