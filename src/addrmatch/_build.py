@@ -19,14 +19,15 @@ __all__ = ["from_parts"]
 
 # The fields a reading does not give: set to None.
 _OTHERS: Final[tuple[str, ...]] = tuple(name for name in TEXT_FIELDS if name not in PARTS)
+_PARTS: Final[tuple[str, ...]] = PARTS  # a compiled constant: no module-dict lookup per field
 
 
 def from_parts(cls: Any, parts: tuple[Any, ...]) -> Any:
     """An instance of ``cls`` (Address) with ``parts`` as (po_box, number, prefix,
     street, tag, direction, apt, city, state, zip) and the other fields None."""
     address = object.__new__(cls)
-    for i in range(len(PARTS)):
-        object.__setattr__(address, PARTS[i], parts[i])
+    for i in range(len(_PARTS)):
+        object.__setattr__(address, _PARTS[i], parts[i])
     for name in _OTHERS:
         object.__setattr__(address, name, None)
     return address

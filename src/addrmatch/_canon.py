@@ -160,6 +160,8 @@ def zip_from_text(value: str, state: str | None) -> str:
     >>> zip_from_text("55123 4567", "MN"), zip_from_text("2134", "MA")
     ('55123-4567', '02134')
     """
+    if len(value) == 5 and value.isdigit() and value.isascii():
+        return value  # the common case, decided at once
     text = value.strip().strip('."\u201c\u201d').strip()
     digits = text.replace("-", "").replace(" ", "")
     if digits.isdigit() and digits.isascii():

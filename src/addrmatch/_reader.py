@@ -234,7 +234,7 @@ class Reader:
         "end",
         "informal",
         "keys",
-        "late_units",
+        "late_unit",
         "left_out",
         "penalty",
         "place_memo",
@@ -261,7 +261,7 @@ class Reader:
         self.certainty = 0.0
         self.zone_end = 0
         self.place_memo: dict[int, bool] = {}
-        self.late_units: list[tuple[int, Sequence[int]]] = []  # units written after the ZIP
+        self.late_unit: tuple[int, Sequence[int]] | None = None  # a unit written after the ZIP
 
     # -- the place, read from the right ------------------------------------
 
@@ -281,7 +281,7 @@ class Reader:
             and _ZIP.match(keys[end - 3]) is not None
         ):
             # "..., MN 55123 Apt 4", "... 55123, #4": a unit written after the ZIP
-            self.late_units.append((-1 if keys[end - 2] == "#" else end - 2, (end - 1,)))
+            self.late_unit = (-1 if keys[end - 2] == "#" else end - 2, (end - 1,))
             end -= 2
         zip_found = False
         # Every ZIP form below ends in a word with a digit.
@@ -555,8 +555,8 @@ class Reader:
         """Finish: False when no street or box was found; else set the confidence."""
         if not self.spans.get("street") and not self.po_box:
             return False  # "42": a number alone is no address
-        if self.late_units:
-            self.apt_levels.extend(self.late_units)
+        if self.late_unit is not None:
+            self.apt_levels.append(self.late_unit)
         penalty = self.penalty + 0.4 * self.left_out
         self.certainty = max(0.0, min(1.0, 1.0 - penalty))
         return True
@@ -1516,7 +1516,8 @@ class Reader:
 
     def key(self) -> str:
         """The match key of the canonical form, without building an Address."""
-        return key_from_parts(*self.canonical_parts())
+        p = self.canonical_parts()  # unpacked by hand: a direct call, not a generic *args one
+        return key_from_parts(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9])
 
 
 def _suffix_of(key: str) -> str:
