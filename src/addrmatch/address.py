@@ -13,7 +13,8 @@ from typing import Any
 
 from addrmatch import _build
 from addrmatch._canon import Parts
-from addrmatch.fields import BOI_FIELDS, PLACE_FIELDS, STREET_FIELDS
+from addrmatch.errors import AddressError
+from addrmatch.fields import BOI_FIELDS, PLACE_FIELDS, STREET_FIELDS, TEXT_FIELDS
 from addrmatch.reading import read
 from addrmatch.rules import check_boi, clean_boi
 from addrmatch.tables import TABLES
@@ -74,6 +75,24 @@ class Address:
     location_code: str | None = None
     tract: str | None = None
     block: str | None = None
+
+    def __post_init__(self) -> None:
+        # Components are text or None, po_box true or false (0 and 1 as SQLite gives them):
+        # anything else is the caller's AddressError here, not a TypeError in a method later.
+        if not isinstance(self.po_box, bool):
+            if not (isinstance(self.po_box, int) and self.po_box in (0, 1)):
+                raise AddressError(
+                    f"po_box: must be true or false, got {type(self.po_box).__name__}",
+                    fields=("po_box",),
+                    rule="type",
+                )
+            object.__setattr__(self, "po_box", bool(self.po_box))
+        for name in TEXT_FIELDS:
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, str):
+                raise AddressError(
+                    f"{name}: must be text, got {type(value).__name__}", fields=(name,), rule="type"
+                )
 
     @classmethod
     def from_parts(cls, parts: Parts) -> Address:

@@ -28,7 +28,7 @@ from typing import Any, Literal, TypeVar
 
 from addrmatch.address import Address
 from addrmatch.errors import AddressError
-from addrmatch.inputs import is_missing
+from addrmatch.inputs import is_missing, preview
 from addrmatch.key import match_key
 from addrmatch.normalize import normalize
 
@@ -73,10 +73,15 @@ def normalize_many(values: Iterable[Any], *, errors: Errors = "raise") -> list[A
 
 
 def _map(function: Callable[[Any], T], values: Iterable[Any], errors: Errors) -> list[T | None]:
-    if errors not in ("raise", "null"):
-        raise ValueError(f"errors must be 'raise' or 'null', not {errors!r}")
-    if isinstance(values, (str, bytes)):
-        raise TypeError("values must be an iterable of addresses, not one text (use match_key/normalize)")
+    if not isinstance(errors, str) or errors not in ("raise", "null"):
+        raise AddressError(
+            f"errors: must be 'raise' or 'null', not {preview(errors)}", fields=("errors",), rule="choice"
+        )
+    if isinstance(values, (str, bytes, bytearray)) or not isinstance(values, Iterable):
+        what = "one text (use match_key/normalize)" if isinstance(values, str) else type(values).__name__
+        raise AddressError(
+            f"values: must be an iterable of addresses, not {what}", fields=("values",), rule="type"
+        )
 
     @functools.lru_cache(maxsize=CACHE_SIZE)
     def cached(value: str | Address) -> T | AddressError:
