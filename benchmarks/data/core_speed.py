@@ -55,12 +55,24 @@ FULL_ENV = "ADDRMATCH_BENCH_FULL"
 
 QUICK_ROUNDS = 5
 FULL_ROUNDS = 21
-MIN_RATIO = 5.0
-# The default test run (CI) checks a floor a little under the target: a timing
-# assertion on a shared 2-core machine must not fail on noise. The target is
-# checked and reported by run_core_bench.py (bench_results/core.md).
-CI_FLOOR = 0.9 * MIN_RATIO
-GOAL_RATIO = 10.0
+MIN_RATIO = 5.0  # round 1's requirement
+GOAL_RATIO = 10.0  # issue 10: normalize and match_key >= 10x usaddress.tag (compiled build)
+
+
+def ci_floor() -> float:
+    """The floor the default test run (CI) asserts, well under the target: a timing
+    assertion on a shared 2-core machine must not fail on noise, only on a real
+    regression. Compiled build: 6x (the target, 10x, is checked and reported by
+    run_core_bench.py in bench_results/core.md); pure Python
+    (``ADDRMATCH_IMPLEMENTATION=python``, or no C compiler): 1.5x.
+
+    >>> ci_floor() in (6.0, 1.5)
+    True
+    """
+    from addrmatch import IMPLEMENTATION
+
+    return 6.0 if IMPLEMENTATION == "compiled" else 1.5
+
 
 BASELINE = "usaddress.tag"
 PEER = "scourgify.normalize_address_record"
@@ -505,7 +517,11 @@ def machine_info() -> dict[str, object]:
         usable = len(os.sched_getaffinity(0))
     except AttributeError:
         usable = os.cpu_count()
+    from addrmatch import IMPLEMENTATION
+
     return {
+        "build": IMPLEMENTATION,
+        "load_average": [round(x, 2) for x in os.getloadavg()] if hasattr(os, "getloadavg") else None,
         "nproc": usable,
         "cpu_count": os.cpu_count(),
         "cpu": cpu or platform.processor() or None,
@@ -585,7 +601,7 @@ def to_json(results: Sequence[SetResult], *, corpus: Path, rounds: int, elapsed:
         if f in real.results and BASELINE in real.results
     }
     return {
-        "benchmark": "core speed (issue 2)",
+        "benchmark": "core speed (issues 2 and 10)",
         "date": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "mode": "full" if full_mode() else "quick",
         "statistic": f"median over {rounds} rounds of addresses/s per call, one pass = every address once",
@@ -662,6 +678,8 @@ def to_markdown(doc: dict, results: Sequence[SetResult]) -> str:
         f"Python {m['python']} · {m['platform']}",
         f"addrmatch {v['addrmatch']}, usaddress {v['usaddress']}, usaddress-scourgify "
         f"{v['usaddress-scourgify']} · mode {doc['mode']} · {doc['statistic']}.",
+        f"Build of the hot path: {m.get('build')} · load average (1/5/15 min) at the end: "
+        f"{' / '.join(str(x) for x in m.get('load_average') or ()) or 'unknown'} (2 cores shared with other work).",
         "",
         "Produced by `python benchmarks/run_core_bench.py` (same measurements as "
         "`pytest benchmarks/bench_core.py --benchmark-enable`). Ratios are throughput ratios "

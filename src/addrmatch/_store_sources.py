@@ -60,11 +60,12 @@ KEY_OF_ROW = itemgetter(16)  # match_key in row_values()
 
 
 # Setting an Address's slots directly: Address is a frozen dataclass whose
-# __init__ only assigns its fields (no __post_init__: checked here), one
-# object.__setattr__ call each; a stored row is already canonical, so the
-# 14 slot writes are all that building one takes (half the time of __init__,
-# on every lookup hit). tests/test_store.py compares both ways.
-if hasattr(Address, "__post_init__") or tuple(COLUMNS) != Address.__match_args__:
+# __init__ assigns its fields and whose __post_init__ only checks the types a
+# caller passes (text or None; po_box true/false); a stored row is already
+# canonical (TEXT columns, po_box 0/1 turned into a bool here), so the 14 slot
+# writes are all that building one takes (half the time of __init__, on every
+# lookup hit). tests/test_store.py compares both ways.
+if tuple(COLUMNS) != Address.__match_args__:
     raise ImportError("addrmatch._store_sources: Address changed; update row_address to build it")
 _new = object.__new__
 (_po_box, _number, _prefix, _street, _tag, _direction, _apt,
