@@ -106,11 +106,29 @@ def test_a_huge_unknown_key_is_not_echoed_whole() -> None:
 
 
 @pytest.mark.parametrize(
+    ("components", "field"),
+    [
+        ({"number": 12, "street": "Main"}, "number"),
+        ({"number": "12", "street": "Main", "city": b"Blaine"}, "city"),
+        ({"po_box": "yes", "number": "12"}, "po_box"),
+        ({"number": "12", "apt": 4.0}, "apt"),
+    ],
+)
+def test_an_address_of_other_types_is_refused_when_made(components, field) -> None:
+    with pytest.raises(AddressError) as caught:
+        Address(**components)
+    assert caught.value.fields == (field,)
+    assert caught.value.rule == "type"
+
+
+def test_po_box_zero_and_one_are_false_and_true() -> None:
+    assert Address(po_box=1, number="12").po_box is True  # type: ignore[arg-type]
+    assert Address(po_box=0, number="12").po_box is False  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
     ("address", "field"),
     [
-        (Address(number=12, street="Main"), "number"),  # type: ignore[arg-type]
-        (Address(number="12", street="Main", city=b"Blaine"), "city"),  # type: ignore[arg-type]
-        (Address(po_box="yes", number="12"), "po_box"),  # type: ignore[arg-type]
         (Address(number="12", street="Ma\udfffin"), "street"),
         (Address(number="12", street="M" * (MAX_ADDRESS_FIELD + 1)), "street"),
     ],
