@@ -182,6 +182,12 @@ def _any_class_at(classes: list[int], words: list[int], bits: int) -> bool:
     return False
 
 
+def _same_axis(first: str, second: str) -> bool:
+    """Are two directional words on one axis (east-west or north-south)?"""
+    a, b = _DIRECTIONALS.get(first, ""), _DIRECTIONALS.get(second, "")
+    return len(a) == 1 and len(b) == 1 and (a in "EW") == (b in "EW")
+
+
 # The identifier patterns, with their commonest case (digits only) decided
 # from the word's class bits before any regular expression runs.
 def _number_like(key: str, cls: int) -> bool:
@@ -1208,8 +1214,10 @@ class Reader:
                 # "100 South St" is South Street; "1520 N Wells" is North Wells.
                 if len(keys[body_start]) <= 2 or not classes[tag] & COMMON_SUFFIX:
                     score -= 2.5
-            elif len(keys[i]) > 2:
-                score -= 2.0  # "East West Hwy" is one name; "W North Ave" is W + North
+            elif len(keys[i]) > 2 and _same_axis(keys[i], keys[body_start]):
+                # "East West Hwy", "North South Rd": two directionals of one axis are one
+                # name; "West North Ave" (and "W North Ave") is W + North.
+                score -= 2.0
         if p > i:
             score += 1.0
         elif n >= 2 and first_cls & DIRECTIONAL and not classes[body_start + 1] & SUFFIX:
