@@ -106,6 +106,7 @@ _GRID_HALF: Final = re.compile(r"^[NSEW]\d+[NSEW]?$")
 _NUMBER: Final = re.compile(
     r"^(?:\d+[A-Z]?(?:[-/]\d*[A-Z0-9]+)?|\d+½|[NSEW]\d+[NSEW]\d+|\d+-[A-Z]|[A-Z]\d+)$"
 )
+_LETTER_NUMBER: Final = re.compile(r"^[A-Z](?:-[A-Z])?$")
 _FRACTION: Final = re.compile(r"^\d/\d{1,2}$")
 _UNIT_ID: Final = re.compile(
     r"^(?:[A-Z0-9]*\d[A-Z0-9]*(?:[-/][A-Z0-9]+)*|[A-Z]{1,2}(?:-[A-Z0-9]+)?|[A-Z]-?\d*)$"
@@ -733,6 +734,9 @@ class Reader:
             self.spans["number"] = (i, i + 1)  # "W148 N9748 Tree Tops Dr"
             return i + 2
         if not _number_like(key, self.classes[i]) and not (key in _NUMBER_WORDS and i + 2 < end):
+            if i == 0 and self._letter_number():
+                self.spans["number"] = (0,)  # "B San Luis Street", "G-J Hathway Avenue"
+                return 1
             return None  # no house number: the CRF may know better
         j = i + 1
         if j < end and not self.commas[i] and "/" in keys[j] and _FRACTION.match(keys[j]):
@@ -776,6 +780,23 @@ class Reader:
             j += 1
         self.spans["number"] = range(i, j)
         return j
+
+    def _letter_number(self) -> bool:
+        """Is the first word a house number of letters ("B", "G-J"): a letter that
+        is no directional, before a name of one or two words and its type, the
+        text holding no number of digits?"""
+        keys, classes, end = self.keys, self.classes, self.end
+        first = keys[0]
+        if not _LETTER_NUMBER.match(first) or classes[0] & (DIRECTIONAL | UNIT | SUFFIX) or end < 3:
+            return False
+        if _any_class(classes, 0, end, NUMERIC) or self.commas[0]:
+            return False
+        for k in range(2, min(4, end)):
+            if classes[k] & SUFFIX and classes[k - 1] & ALPHA and not classes[k - 1] & SUFFIX:
+                return classes[1] & ALPHA != 0 and not classes[1] & (SUFFIX | DIRECTIONAL)
+            if self.commas[k - 1]:
+                return False
+        return False
 
     def _unit_identifier(self, k: int) -> int:
         """The identifier at ``k`` plus a trailing letter or directional at the
