@@ -48,6 +48,7 @@ COMPILED: tuple[str, ...] = (
     "addrmatch._build",
     "addrmatch._reader",
     "addrmatch._keyfold",
+    "addrmatch.reading",
 )
 ENVIRONMENT_VARIABLE = "ADDRMATCH_IMPLEMENTATION"
 #: The build's record of the compiled sources: ``module size mtime_ns sha256`` a line.

@@ -47,6 +47,12 @@ def fold_name(value: str | None) -> str:
     """Street or city name -> key part (see :mod:`addrmatch.key`)."""
     if not value:
         return ""
+    if " " not in value and "-" not in value and value.isalnum() and value.isascii():
+        # One plain word ("MAIN", "5TH", "FIFTH", "ST"): no highway or two-word ordinal can start here.
+        found = _DIRECTIONALS.get(value)
+        if found is not None:
+            return found
+        return _number_word(_NAME_ABBREVIATIONS.get(value, value))
     if "-" in value:
         words = _words_with_hyphens(value)
     elif (bare := value.replace(" ", "")).isascii() and bare.isalnum():
@@ -111,7 +117,9 @@ def fold_unit(value: str | None) -> str:
 
 
 def fold_number(value: str | None) -> str:
-    return value.replace(" ", "") if value else ""
+    if not value:
+        return ""
+    return value.replace(" ", "") if " " in value else value
 
 
 def _place(zip_code: str | None, city: str | None, state: str | None) -> str:

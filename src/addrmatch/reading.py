@@ -1,5 +1,9 @@
 """The one reading of an address text.
 
+Compiled with mypyc when the package is built; its functions take ``text:
+object`` so that any value reaches the input gate and gets its AddressError
+(a compiled ``str`` argument would raise TypeError first).
+
 Every public function that takes text — :func:`~addrmatch.parse`,
 :func:`~addrmatch.parse_details`, :func:`~addrmatch.normalize`,
 :func:`~addrmatch.match_key`, :func:`~addrmatch.explain`,
@@ -75,7 +79,7 @@ def _decide(text: object) -> Reader | tuple[Parts, tuple[str, ...]]:
     return crf
 
 
-def read(text: str) -> Reading:
+def read(text: object) -> Reading:
     """The reading of ``text`` (raises the gate's AddressError, or UnparseableAddressError).
 
     >>> r = read("4321 north lexington av #45")
@@ -89,7 +93,7 @@ def read(text: str) -> Reading:
     return Reading(parts, 0.5, "crf", warnings, None)
 
 
-def canonical_parts_of(text: str) -> Parts:
+def canonical_parts_of(text: object) -> Parts:
     """``read(text).canonical_parts()``, without the as-written strings.
 
     >>> canonical_parts_of("4321 north lexington av #45")[1:7]
@@ -101,7 +105,7 @@ def canonical_parts_of(text: str) -> Parts:
     return parts_from_text(*decided[0])
 
 
-def key_of_text(text: str) -> str:
+def key_of_text(text: object) -> str:
     """The match key of ``read(text)``'s canonical form, without building an Address.
 
     >>> key_of_text("4321 North Lexington Avenue, Blaine MN 55123")
