@@ -93,36 +93,43 @@ def _tree(pid: int) -> list[int]:
     return found
 
 
-def _pss(pid: int) -> int:
-    """The proportional set size of a process in bytes (shared pages split between their users), or 0."""
+def _memory(pid: int) -> tuple[int, int]:
+    """(RSS, PSS) of a process in bytes (PSS splits a shared page between its users), or zeros."""
+    rss = pss = 0
     try:
         with open(f"/proc/{pid}/smaps_rollup", encoding="ascii") as handle:
             for line in handle:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1]) * 1024
+                if line.startswith("Rss:"):
+                    rss = int(line.split()[1]) * 1024
+                elif line.startswith("Pss:"):
+                    pss = int(line.split()[1]) * 1024
     except OSError:
         pass
-    return 0
+    return rss, pss
 
 
 class _TreeMemory(threading.Thread):
     """Samples, every 50 ms, the memory of a process and all its descendants
     (the DuckDB engine's worker processes, Spark's JVM and Python workers):
     the peak of their summed PSS, which counts a page shared by several
-    processes once. None where ``/proc`` is missing."""
+    processes once, and the largest RSS of a single one. (Not ``ru_maxrss``:
+    a child inherits its parent's high-water mark through fork, so it would
+    report this benchmark's own size.) None where ``/proc`` is missing."""
 
     def __init__(self, pid: int) -> None:
         super().__init__(daemon=True)
-        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.pid, self.tree, self.largest, self.done = pid, 0, 0, threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(0.05):
-            self.peak = max(self.peak, sum(_pss(p) for p in _tree(self.pid)))
+            sizes = [_memory(p) for p in _tree(self.pid)]
+            self.tree = max(self.tree, sum(pss for _, pss in sizes))
+            self.largest = max(self.largest, *(rss for rss, _ in sizes))
 
-    def stop(self) -> float | None:
+    def stop(self) -> tuple[float | None, float | None]:
         self.done.set()
         self.join()
-        return self.peak / 2**20 if self.peak else None
+        return (self.tree / 2**20 or None, self.largest / 2**20 or None)
 
 
 def _timed(command: list[str], env: dict[str, str] | None = None) -> dict[str, Any]:
@@ -135,7 +142,7 @@ def _timed(command: list[str], env: dict[str, str] | None = None) -> dict[str, A
         sampler.start()
         _, status, usage = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - started
-        tree_mb = sampler.stop()
+        tree_mb, largest_mb = sampler.stop()
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
@@ -144,7 +151,7 @@ def _timed(command: list[str], env: dict[str, str] | None = None) -> dict[str, A
         raise RuntimeError(f"{command[:4]} failed ({proc.returncode}): {stderr[-2000:]}")
     return {
         "seconds": seconds,
-        "peak_mb": usage.ru_maxrss / 1024,
+        "peak_mb": largest_mb or usage.ru_maxrss / 1024,
         "tree_peak_mb": tree_mb,
         "stdout": stdout,
         "stderr": stderr,
