@@ -21,8 +21,8 @@ N = 1,000,000. Run as a script to write ``bench_results/store.json`` and ``store
 
 Under pytest (``pytest benchmarks/bench_store.py``) the smoke run is made once and checked
 (accuracy, merges, search quality), and pytest-benchmark times resolve hits and search.
-The corpus (``../shared/corpus/parse_train.jsonl`` or ``$ADDRMATCH_CORPUS``) supplies the real
-street names; without it the tests skip.
+The corpus (``$ADDRMATCH_CORPUS``, else the frozen copy ``tests/data/corpus/parse_train.jsonl``)
+supplies the real street names, so a fresh clone runs these tests.
 """
 
 from __future__ import annotations
