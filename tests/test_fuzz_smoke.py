@@ -20,21 +20,14 @@ pytestmark = pytest.mark.filterwarnings("ignore::hypothesis.errors.HypothesisWar
 #: Examples per target: the whole smoke takes a few seconds.
 EXAMPLES = {"http": 4, "cli": 4, "cli.boi": 4, "sync": 4, "campus": 5, "campus.open": 5, "store.open": 6}
 
-#: Targets allowed to fail while a fix is pending (a fuzz finding reported, not yet
-#: fixed). Empty: every target holds its oracle.
-LEAD_OWNED: set[str] = set()
-
 
 @pytest.mark.parametrize("name", list(TARGETS))
 def test_each_target_runs_and_holds_its_oracle(name: str) -> None:
     target: Target = TARGETS[name]
     with workspace() as ws:
-        cases, failures = run_chunk(
-            target, ws, seed=20240801, examples=EXAMPLES.get(name, 25), shrink=name not in LEAD_OWNED
-        )
+        cases, failures = run_chunk(target, ws, seed=20240801, examples=EXAMPLES.get(name, 25), shrink=True)
     assert cases > 0
-    if name not in LEAD_OWNED:
-        assert not failures, "\n".join(f.report() for f in failures)
+    assert not failures, "\n".join(f.report() for f in failures)
 
 
 def _broken_run(ws: object, case: int) -> None:

@@ -290,82 +290,11 @@ class Reader:
             # "..., MN 55123 Apt 4", "... 55123, #4": a unit written after the ZIP
             self.late_unit = (-1 if keys[end - 2] == "#" else end - 2, (end - 1,))
             end -= 2
-        zip_found = False
-        # Every ZIP form below ends in a word with a digit.
-        digits_last = end > 0 and self.classes[end - 1] & DIGIT != 0
-        if (
-            digits_last
-            and end > 2
-            and keys[end - 2] not in _BOX_WORDS
-            and not (
-                self.classes[end - 2] & UNIT
-                and not self.classes[end - 2] & STATE_CODE
-                and _designator(keys[end - 2]) in _UNITS_NEED_ID
-            )  # "Apt 12345" is a unit; "FL 33709", "Lobby 60606" end in a ZIP
-            and _ZIP.match(keys[end - 1])
-        ):
-            self.spans["zip"] = (end - 1,)
-            zip_found = True
-            end -= 1
-        elif (
-            digits_last
-            and end > 3
-            and _ZIP4.match(keys[end - 1])
-            and len(keys[end - 2]) == 5
-            and keys[end - 2].isdigit()
-        ):
-            self.spans["zip"] = (end - 2, end - 1)  # "55123 4567": ZIP+4 with a space
-            zip_found = True
-            end -= 2
-        elif (
-            digits_last
-            and end > 3
-            and _ZIP4.match(keys[end - 1])
-            and self.classes[end - 2] & STATE_CODE
-            and (
-                commas[end - 3]
-                or _gazetteer().zip_states.get("0" + keys[end - 1]) == _STATES[keys[end - 2]]
-                or self._city_before(end - 2, _STATES[keys[end - 2]])
-            )
-        ):
-            # "Hoboken, NJ 7030": a ZIP that lost its leading zero, or mistyped after a city
-            # ("Santa Fe NM 8750"); not "Main Aly Fl 1000", a floor
-            self.spans["zip"] = (end - 1,)
-            zip_found = True
-            end -= 1
-        elif digits_last and end > 3 and _ZIPLIKE.match(keys[end - 1]) and self.classes[end - 2] & STATE_CODE:
-            # "IL 6065460610": where a ZIP stands, digits that cannot be one are
-            # still the ZIP as written (and its canonical form says why it is none).
-            self.spans["zip"] = (end - 1,)
-            zip_found = True
-            end -= 1
-        elif (
-            digits_last
-            and end > 4
-            and keys[end - 1].isdigit()
-            and keys[end - 2].isdigit()
-            and len(keys[end - 2]) + len(keys[end - 1]) == 5
-            and self.classes[end - 3] & STATE_CODE
-        ):
-            self.spans["zip"] = (end - 2, end - 1)  # "ME 041 01": a ZIP with a stray space
-            zip_found = True
-            end -= 2
-        elif (
-            digits_last
-            and end > 3
-            and classes[end - 2] & STATE_CODE
-            and _ZIP_SHAPED.match(keys[end - 1]) is not None
-            and (
-                (commas[end - 3] and not classes[end - 2] & UNIT)
-                or self._city_before(end - 2, _STATES[keys[end - 2]])
-            )
-        ):
-            # "Boston, MA 021", "Austin TX 787": where the ZIP stands after a state, a
-            # word that cannot be one is still the ZIP as written (its canonical form
-            # says why it is none, naming the field); "Fl 1000" after a street stays a floor.
-            self.spans["zip"] = (end - 1,)
-            zip_found = True
-            end -= 1
+        zip_words = self._zip_words(end)
+        if zip_words:
+            self.spans["zip"] = tuple(range(end - zip_words, end))
+            end -= zip_words
+        zip_found = zip_words > 0
         if (
             zip_found
             and end > 3
@@ -408,6 +337,65 @@ class Reader:
                 self.spans["state"] = (end - 1,)
                 end -= 1
         self.end = end
+
+    def _zip_words(self, end: int) -> int:
+        """How many of the words before ``end`` are the ZIP: 0, 1 or 2 ("55123 4567")."""
+        keys, classes, commas = self.keys, self.classes, self.commas
+        if end == 0 or not classes[end - 1] & DIGIT:
+            return 0  # every ZIP form ends in a word with a digit
+        last = keys[end - 1]
+        if (
+            end > 2
+            and keys[end - 2] not in _BOX_WORDS
+            and not (
+                classes[end - 2] & UNIT
+                and not classes[end - 2] & STATE_CODE
+                and _designator(keys[end - 2]) in _UNITS_NEED_ID
+            )  # "Apt 12345" is a unit; "FL 33709", "Lobby 60606" end in a ZIP
+            and _ZIP.match(last)
+        ):
+            return 1
+        if end > 3 and _ZIP4.match(last) and len(keys[end - 2]) == 5 and keys[end - 2].isdigit():
+            return 2  # "55123 4567": ZIP+4 with a space
+        if (
+            end > 3
+            and _ZIP4.match(last)
+            and classes[end - 2] & STATE_CODE
+            and (
+                commas[end - 3]
+                or _gazetteer().zip_states.get("0" + last) == _STATES[keys[end - 2]]
+                or self._city_before(end - 2, _STATES[keys[end - 2]])
+            )
+        ):
+            # "Hoboken, NJ 7030": a ZIP that lost its leading zero, or mistyped after a city
+            # ("Santa Fe NM 8750"); not "Main Aly Fl 1000", a floor
+            return 1
+        if end > 3 and _ZIPLIKE.match(last) and classes[end - 2] & STATE_CODE:
+            # "IL 6065460610": where a ZIP stands, digits that cannot be one are
+            # still the ZIP as written (and its canonical form says why it is none).
+            return 1
+        if (
+            end > 4
+            and last.isdigit()
+            and keys[end - 2].isdigit()
+            and len(keys[end - 2]) + len(last) == 5
+            and classes[end - 3] & STATE_CODE
+        ):
+            return 2  # "ME 041 01": a ZIP with a stray space
+        if (
+            end > 3
+            and classes[end - 2] & STATE_CODE
+            and _ZIP_SHAPED.match(last) is not None
+            and (
+                (commas[end - 3] and not classes[end - 2] & UNIT)
+                or self._city_before(end - 2, _STATES[keys[end - 2]])
+            )
+        ):
+            # "Boston, MA 021", "Austin TX 787": where the ZIP stands after a state, a
+            # word that cannot be one is still the ZIP as written (its canonical form
+            # says why it is none, naming the field); "Fl 1000" after a street stays a floor.
+            return 1
+        return 0
 
     def _state_plausible(self, key: str, n: int, start: int, zip_found: bool) -> bool:
         keys, classes = self.keys, self.classes

@@ -68,6 +68,17 @@ def _is_ordinal_number(key: str) -> bool:
     return len(key) > 2 and key[-2:] in _ORDINAL_ENDINGS and key[:-2].isdecimal()
 
 
+def _shape(word: str) -> int:
+    """The bits of a word's own shape: ALPHA, or DIGIT with NUMERIC or ORDINAL ("21ST")."""
+    if word.isalpha():
+        return ALPHA
+    if word.isdecimal():
+        return DIGIT | NUMERIC
+    if _has_digit(word):
+        return DIGIT | (ORDINAL if _is_ordinal_number(word) else 0)
+    return 0
+
+
 def _classes() -> dict[str, int]:
     classes: dict[str, int] = {}
 
@@ -89,14 +100,9 @@ def _classes() -> dict[str, int]:
     mark(TABLES.highway_trailers, TRAILER)
     mark(TABLES.ordinal_words, ORDINAL)
     mark((w for w, a in TABLES.unit_designators.items() if a == "FL"), FLOOR_AFTER)
-    # The word's own shape, as tokenize() gives it to words outside the tables.
+    # The word's own shape too, so that tokenize() need not work it out for table words.
     for word in classes:
-        if word.isalpha():
-            classes[word] |= ALPHA
-        elif word.isdecimal():
-            classes[word] |= DIGIT | NUMERIC
-        elif _has_digit(word):
-            classes[word] |= DIGIT | (ORDINAL if _is_ordinal_number(word) else 0)
+        classes[word] |= _shape(word)
     return classes
 
 
@@ -232,16 +238,8 @@ def tokenize(text: str) -> Tokens:
                 commas[-1] = True
             continue
         cls = _CLASSES.get(key, -1)
-        if cls >= 0:
-            pass  # a word of the tables: its ALPHA bit was set with the table
-        elif key.isalpha():
-            cls = ALPHA
-        elif key.isdecimal():
-            cls = DIGIT | NUMERIC
-        elif _has_digit(key):
-            cls = DIGIT | (ORDINAL if _is_ordinal_number(key) else 0)
-        else:
-            cls = 0
+        if cls < 0:
+            cls = _shape(key)  # a word outside the tables: its shape bits only
         if cls & INFORMAL:
             informal = True
         if cls & DIRECTIONAL:
