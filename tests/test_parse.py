@@ -8,7 +8,15 @@ from __future__ import annotations
 
 import pytest
 
-from addrmatch import Address, AddressError, ParseResult, UnparseableAddressError, parse, parse_details
+from addrmatch import (
+    Address,
+    AddressError,
+    ParseResult,
+    UnparseableAddressError,
+    normalize,
+    parse,
+    parse_details,
+)
 from addrmatch.tables import TABLES
 
 FIELDS = ("po_box", "number", "prefix", "street", "tag", "direction", "apt", "city", "state", "zip")
@@ -402,3 +410,29 @@ def test_a_unit_written_with_a_number_sign_survives_the_street_line() -> None:
     assert address.street_line() == "17110 Linden St. # 296"
     assert normalize(address.street_line()).apt == "296"
     assert normalize("17110 Linden St # #296").apt == "296"
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Drawer CS 198422, Atlanta, GA 30384", "CS 198422"),  # a box series before the number
+        ("PO Box CS 198422 Atlanta GA 30384", "CS 198422"),
+        ("Lockbox 1007 PO Box 4829, Houston, TX 77210", "1007-4829"),  # two heads: one box, both numbers
+        ("Lock Box 55, Dallas, TX 75201", "55"),
+        ("PO BOX 1007-4829, HOUSTON, TX 77210", "1007-4829"),  # the canonical text of the lockbox
+        ("PO Box 1007 4829, Houston, TX 77210", "1007-4829"),
+    ],
+)
+def test_box_numbers_with_a_series_or_a_second_head_are_read_fast(text: str, number: str) -> None:
+    result = parse_details(text)
+    assert result.path == "fast"
+    assert result.address.po_box is True
+    assert normalize(text).number == number
+    assert normalize(normalize(text).one_line()) == normalize(text)
+
+
+def test_a_second_box_keeps_its_number_apart_from_a_street() -> None:
+    # The number after a box is part of it only before the place (a city of the gazetteer,
+    # a comma, the end): "PO Box 12 345 Main St ..." keeps 12 alone.
+    assert parse("PO Box 12 345 Main St Houston TX").number == "12"
+    assert parse("PO Box 12, 345 Main St, Houston TX").number == "12"

@@ -124,7 +124,7 @@ def fold_number(value: str | None) -> str:
 
 def _place(zip_code: str | None, city: str | None, state: str | None) -> str:
     if zip_code:
-        return "Z" + zip_code[:5]
+        return "Z" + (zip_code if len(zip_code) == 5 else zip_code[:5])
     return f"C{fold_name(city)},{state or ''}"
 
 

@@ -615,9 +615,25 @@ class Reader:
             if starts:
                 self._leave_out(repr(self._raw(range(i, j))))
                 return self._leading_units(j)
+            if classes[j] & NUMERIC and not commas[j - 1] and self._unit_before_number(i, j):
+                return j + 1
             if classes[j] & DIGIT and not commas[j - 1]:
                 return 0  # "Suite 4 ...": not a name
         return 0
+
+    def _unit_before_number(self, i: int, j: int) -> bool:
+        """A building's name and a unit number without a designator before the
+        house number ("Portofino N 507 2600 N Flagler Dr"): the unit recorded
+        (with a letter before its number: "N 507"), the name left out."""
+        keys, classes = self.keys, self.classes
+        if not (
+            j + 1 < self.end and classes[j + 1] & NUMERIC and not self.commas[j] and self._street_after(j + 1)
+        ):
+            return False
+        start = j - 1 if j - 1 > i and len(keys[j - 1]) == 1 and classes[j - 1] & ALPHA else j
+        self._leave_out(repr(self._raw(range(i, start))))
+        self.apt_levels.append((-1, tuple(range(start, j + 1))))
+        return True
 
     def _street_after(self, j: int) -> bool:
         """Does a street with its type (or a directional and a name) follow the number at ``j``?"""
@@ -687,8 +703,29 @@ class Reader:
                     j += 1
                 if j < end and _box_id(keys[j], self.classes[j]):
                     self.po_box = True
-                    self.spans["number"] = (j,)
-                    return j + 1
+                    k = self._second_box_id(j + 1)
+                    if k < 0:
+                        self.spans["number"] = (j,)
+                        return j + 1
+                    self.spans["number"] = (j, k)  # "Lockbox 1007 PO Box 4829": one box, both numbers
+                    return k + 1
+                if self._lettered_box_id(j):
+                    self.po_box = True
+                    self.spans["number"] = (j, j + 1)  # "Drawer CS 198422": a box series and its number
+                    return j + 2
+        if not self.classes[i] & NUMERIC:
+            # A box on a numbered highway, written as a rural route's: "FM 170 Box 77", "Hwy 6 Box 12".
+            j = self._highway_end(i, end)
+            if (
+                i < j
+                and j + 1 < end
+                and keys[j] in _BOX_WORDS
+                and keys[j] != "#"
+                and _box_id(keys[j + 1], self.classes[j + 1])
+            ):
+                self.spans["street"] = range(i, j)
+                self.spans["number"] = (j + 1,)
+                return j + 2
         if first in _ROUTE_FIRST:
             n = self._match_head(i, _ROUTE_HEADS)
             j = i + n
@@ -709,6 +746,33 @@ class Reader:
                 if after is not None:
                     return self._street_and_units(after, lead=range(i, j))
         return None
+
+    def _second_box_id(self, j: int) -> int:
+        """Where the number of a second box head right after a box is ("Lockbox 1007
+        PO Box 4829"), or a second number before the place ("PO Box 1007 4829,
+        Houston": the canonical text of the same); -1 if none."""
+        keys, classes, end = self.keys, self.classes, self.end
+        if j >= end or self.commas[j - 1]:
+            return -1
+        if classes[j] & NUMERIC and (self.commas[j] or j + 1 == end or self._known_place(j + 1, end)):
+            return j
+        if keys[j] in _PO_BOX_FIRST:
+            k = j + self._match_head(j, _PO_BOX_HEADS)
+            if j < k < end and _box_id(keys[k], classes[k]):
+                return k
+        return -1
+
+    def _lettered_box_id(self, j: int) -> bool:
+        """A box number written after its series letters: "CS 198422" (one to
+        three letters, then digits, in one breath)."""
+        classes = self.classes
+        return (
+            j + 1 < self.end
+            and classes[j] & ALPHA != 0
+            and len(self.keys[j]) <= 3
+            and classes[j + 1] & NUMERIC != 0
+            and not self.commas[j]
+        )
 
     def _number(self, i: int) -> int | None:
         keys, end = self.keys, self.end
