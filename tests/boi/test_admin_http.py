@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import re
 import sqlite3
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -17,6 +19,7 @@ from server_support import FakeTime, serve, token
 
 from addrmatch.boi import Campus, ValidationError
 from addrmatch.boi.logins import IDLE_SECONDS, LOCK_SECONDS, MAX_FAILED
+from addrmatch.boi.sync import Sync
 from addrmatch.server.admin import ADDRESS_LOGIN_LIMIT
 
 SCREENS = ["sync", "errors", "notifications", "preferences", "credentials", "staff"]
@@ -241,3 +244,59 @@ def test_guessing_across_user_names_is_slowed_per_address(site: tuple[str, Campu
     assert slowed.status_code == 429 and "too many failed logins from this address" in slowed.text
     clock.now += 301
     assert browser.login().status_code == 303
+
+
+def _says_committing(value: object) -> bool:
+    """True when a Campus call's result shows a sync in the state ``committing``."""
+    if isinstance(value, dict):
+        return value.get("state") == "committing" or any(_says_committing(v) for v in value.values())
+    return False
+
+
+def test_the_sync_screen_follows_a_commit_that_ends_while_it_is_read(
+    site: tuple[str, Campus], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screen read the sync's state and its job in two calls: a commit ending between them
+    gave a page saying COMMITTING with the job completed, which stopped refreshing (the browser
+    test waited 90 s in CI). The commit job is held until the screen has read the sync
+    committing, then runs to its end before the screen reads on."""
+    base, campus = site
+    sync = campus.sync
+    sync.start(started_by="test")
+    sync.transfer([{"staffNumber": "1001", "lastName": "Smith", "firstName": "Pat", "gender": "F",
+                    "workPhone": "651-555-0199"}])  # fmt: skip
+    sync.end()
+    sync.validate()
+    gate = threading.Event()
+    run_job = Sync._run_job
+
+    def held(self: Sync, sync_id: int, job_id: int) -> None:
+        gate.wait(30)
+        run_job(self, sync_id, job_id)
+
+    monkeypatch.setattr(Sync, "_run_job", held)
+    session = campus.session
+    run = session.run
+    ended: list[dict[str, object] | None] = []
+
+    def screen_read(fn: Any, **kw: Any) -> Any:
+        result = run(fn, **kw)
+        if not gate.is_set() and _says_committing(result):
+            gate.set()  # the screen saw the sync committing: the commit runs to its end now
+            ended.append(sync.wait(timeout=30))
+        return result
+
+    monkeypatch.setattr(session, "run", screen_read)
+    browser = Browser(base)
+    browser.login()
+    started = browser.form_post("/campus/admin/sync", "/campus/admin/sync/commit", {})
+    assert started.status_code == 303 and started.headers["location"].endswith("?done=commit")
+    page = browser.get(started.headers["location"]).text
+    assert ended and ended[0] is not None and ended[0]["state"] == "completed"  # it ended mid-read
+    shown = re.search(r'id="sync-state"><strong>([^<]*)<', page)
+    refreshes = 'http-equiv="refresh"' in page
+    assert shown is not None and (shown.group(1) == "COMMITTING") == refreshes, (shown.group(1), refreshes)
+    final = browser.get("/campus/admin/sync").text
+    assert ">COMMITTED<" in final and 'http-equiv="refresh"' not in final
+    assert "completed; 1 committed, 0 failed of 1" in final
+    assert campus.get_staff("1001")["workPhone"] == "651-555-0199"

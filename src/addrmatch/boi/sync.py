@@ -251,12 +251,27 @@ class Sync:
         >>> sorted(c.sync.allowed_steps(c.sync.start(started_by="HR")))
         ['restart', 'transfer']
         """
-        current = self.status() if status is None else status
-        state = None if current is None else current["state"]
-        steps = {step for step, states in STEPS.items() if state in states}
-        if current is None or not current.get("staffTransferred"):
-            steps.discard("end")
-        return frozenset(steps)
+        return _steps_of(self.status() if status is None else status)
+
+    def overview(self) -> dict[str, Any]:
+        """The sync's ``status``, its last commit ``job``, the ``steps`` allowed and whether it is
+        ``committing``, read in one transaction so that they agree: what a screen shows together
+        (:meth:`status` then :meth:`commit_job_status` could straddle the end of a commit).
+
+        >>> from addrmatch.boi import Campus
+        >>> c = Campus(); _ = c.sync.start(started_by="HR"); o = c.sync.overview()
+        >>> o["status"]["state"], o["job"], sorted(o["steps"]), o["committing"]
+        ('transferring', None, ['restart', 'transfer'], False)
+        """
+
+        def run(ctx: Ctx) -> dict[str, Any]:
+            sync_jobs.reap(ctx)
+            status = sync_tables.status(ctx, sync_tables.current(ctx))
+            committing = status is not None and status["state"] == "committing"
+            return {"status": status, "job": sync_tables.last_job(ctx), "steps": _steps_of(status),
+                    "committing": committing}  # fmt: skip
+
+        return self._session.run(run)
 
     def start(self, *, started_by: str) -> dict[str, Any]:
         """Start the data transfer (POST .../sync/start); returns the sync's status.
@@ -450,7 +465,6 @@ class Sync:
         return self._call("validate", run)
 
     # -- commit -------------------------------------------------------------------
-    # -- commit -------------------------------------------------------------------
 
     def _stale(self, op: str, sync: Mapping[str, Any]) -> SyncStateError:
         return SyncStateError(
@@ -579,7 +593,11 @@ class Sync:
                 try:
                     own = session.reopen()
                 except Exception as exc:
-                    self._worker_failed(sync_id, job_id, exc)  # if even that fails: threading.excepthook
+                    # the job failed, written on a short connection of the worker's own (the submitting
+                    # one may belong to another thread); if even that fails: threading.excepthook
+                    sync_jobs.worker_failed(
+                        session, sync_id, job_id, exc, _endpoint("submit_commit_job"), self._stamp()
+                    )
                     return
                 if own is None:  # Campus's own in-memory connection
                     self._run_recorded(sync_id, job_id)
@@ -611,7 +629,7 @@ class Sync:
         try:
             items, allowed = self._call(op, plan)
         except Exception as exc:
-            self._fail_job(sync_id, job_id, exc)
+            sync_jobs.fail(self._session, sync_id, job_id, exc, self._stamp())
             raise
         execute(self._session, sync_id, job_id, items, allowed, endpoint=_endpoint(op), stamp=self._stamp)
 
@@ -620,29 +638,6 @@ class Sync:
         log, by :meth:`_run_job`), so it is not raised again."""
         with contextlib.suppress(Exception):
             self._run_job(sync_id, job_id)
-
-    def _worker_failed(self, sync_id: int, job_id: int, error: Exception) -> None:
-        """The worker thread could not open its connection: the job failed
-        (nothing changed, the sync is validated again) and the error is in the
-        error log. Written on a short connection of the worker's own (the
-        submitting connection may belong to another thread); if even that
-        fails, the error propagates to the thread (``threading.excepthook``)."""
-        short = self._session.reopen()
-        if short is None:  # pragma: no cover - only a file database is reopened
-            raise error
-        try:
-            short.log(_endpoint("submit_commit_job"), error)
-            Sync(short, now=self.now)._fail_job(sync_id, job_id, error)
-        finally:
-            short.close()
-
-    def _fail_job(self, sync_id: int, job_id: int, error: Exception) -> None:
-        """The job could not start committing: it failed, the sync is validated again (nothing changed)."""
-        session = self._session
-        with session.lock, transaction(session.conn):
-            ctx = session.ctx()
-            sync_tables.job_finished(ctx, job_id, "failed", self._stamp(), str(error))
-            sync_tables.set_state(ctx, sync_id, "validated", only_from="committing")
 
     def wait(self, timeout: float | None = None) -> dict[str, Any] | None:
         """Wait for the commit job this object submitted; returns its status.
@@ -672,6 +667,14 @@ class Sync:
             return sync_tables.last_job(ctx)
 
         return self._call("commit_job_status", run)
+
+
+def _steps_of(status: Mapping[str, Any] | None) -> frozenset[str]:
+    """The steps (:data:`STEPS`) a sync of this ``status`` allows (None: no sync yet)."""
+    steps = {step for step, states in STEPS.items() if (status and status["state"]) in states}
+    if status is None or not status.get("staffTransferred"):
+        steps.discard("end")
+    return frozenset(steps)
 
 
 def _failure(index: int, record: Any, exc: BaseException) -> dict[str, Any]:

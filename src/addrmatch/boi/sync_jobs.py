@@ -18,9 +18,20 @@ from collections.abc import Callable
 from typing import Any
 
 from addrmatch.boi import sync_tables
-from addrmatch.boi.db import Ctx
+from addrmatch.boi.db import Ctx, transaction
+from addrmatch.boi.endpoints import Endpoint
+from addrmatch.boi.session import Session
 
-__all__ = ["active", "pid_alive", "reap", "register", "start_thread", "unregister"]
+__all__ = [
+    "active",
+    "fail",
+    "pid_alive",
+    "reap",
+    "register",
+    "start_thread",
+    "unregister",
+    "worker_failed",
+]
 
 _ACTIVE: set[str] = set()
 _LOCK = threading.Lock()
@@ -119,3 +130,27 @@ def start_thread(work: Callable[[], None], name: str) -> threading.Thread:
     thread = threading.Thread(target=work, name=name, daemon=False)
     thread.start()
     return thread
+
+
+def fail(session: Session, sync_id: int, job_id: int, error: Exception, at: str) -> None:
+    """The job could not start committing: it failed, the sync is validated again (nothing changed)."""
+    with session.lock, transaction(session.conn):
+        ctx = session.ctx()
+        sync_tables.job_finished(ctx, job_id, "failed", at, str(error))
+        sync_tables.set_state(ctx, sync_id, "validated", only_from="committing")
+
+
+def worker_failed(
+    session: Session, sync_id: int, job_id: int, error: Exception, endpoint: Endpoint, at: str
+) -> None:
+    """The worker thread could not open its connection: the job failed (:func:`fail`) and the
+    error is in the error log, written on a short connection of the worker's own (``session``'s
+    may belong to another thread); if even that fails, the error propagates to the thread."""
+    short = session.reopen()
+    if short is None:  # pragma: no cover - only a file database is reopened
+        raise error
+    try:
+        short.log(endpoint, error)
+        fail(short, sync_id, job_id, error, at)
+    finally:
+        short.close()

@@ -125,6 +125,9 @@ class _Admin:
 
     def __init__(self, campus: Campus, *, clock: Callable[[], float]) -> None:
         self.campus = campus
+        #: ``campus.sync``, made here once: a route never takes the session's lock on the event
+        #: loop (every call on the database runs in the thread pool, :meth:`call`).
+        self.sync = campus.sync
         self.clock = clock
         #: Failed logins per client address, whatever the user name (guessing across accounts):
         #: the account lock (addrmatch.boi.logins) is per user.
@@ -287,27 +290,26 @@ class _Admin:
     # -- Business Office Synchronization ------------------------------------------------
 
     async def sync_page(self, request: Request, user: dict[str, Any], **values: Any) -> Response:
-        sync = self.campus.sync
-        status = await self.call(sync.status)
-        job = await self.call(sync.commit_job_status)
-        steps = sync.allowed_steps(status)
+        # One read for the state, the job and the steps: two could straddle the end of a commit
+        # (the state read COMMITTING, the job then completed) and the page would stop refreshing.
+        view = await self.call(self.sync.overview)
         can_change = allowed(user["rights"], "sync", change=True)
         return self.page(
             request,
             "sync",
             user,
             status=values.pop("status_code", 200),
-            sync=status,
-            job=job,
-            steps=steps if can_change else frozenset(),
+            sync=view["status"],
+            job=view["job"],
+            steps=view["steps"] if can_change else frozenset(),
             can_change=can_change,
-            running=job is not None and job["state"] == "running",
+            running=view["committing"],
             **values,
         )
 
     async def sync_step(self, request: Request, user: dict[str, Any]) -> Response:
         step = request.path_params["step"]
-        sync = self.campus.sync
+        sync = self.sync
         calls: dict[str, Callable[[], Any]] = {
             "start": lambda: sync.start(started_by=user["name"]),
             "end": sync.end,
@@ -353,14 +355,14 @@ class _Admin:
         accepted = 0
         failures: list[str] = []
         for start in range(0, len(records), _TRANSFER_BATCH):
-            result = self.campus.sync.transfer(records[start : start + _TRANSFER_BATCH])
+            result = self.sync.transfer(records[start : start + _TRANSFER_BATCH])
             accepted += result["accepted"]
             failures += [f"{where[start + f['index']]}: {f['message']}" for f in result["failures"]]
         return {"file": name, "accepted": accepted, "rejected": len(failures), "failures": failures[:20]}
 
     async def sync_validate(self, request: Request, user: dict[str, Any]) -> Response:
         try:
-            report = await self.call(self.campus.sync.validate)
+            report = await self.call(self.sync.validate)
         except BOIError as exc:
             return await self.sync_page(request, user, status_code=409, error=exc.message)
         return _report(report)
