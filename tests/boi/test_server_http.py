@@ -9,6 +9,7 @@ rotation, throttling, problem details, the error log, the documentation.
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Iterator
 from typing import Any
 
@@ -246,3 +247,29 @@ def test_no_such_route_or_method_is_a_problem_too(hr: httpx.Client) -> None:
     _problem(hr.get("/campus/api/businessOfficeIntegration/nothing"), 404)
     body = _problem(hr.put("/campus/api/businessOfficeIntegration/schools", content=b"{}"), 405)
     assert body["title"] == "Method Not Allowed"
+
+
+def test_the_event_loop_never_waits_for_the_database(
+    campus: Campus, http: httpx.Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused call is written to the error log, which waits for the session's lock (and
+    SQLite's): in the thread pool, so that another request is answered meanwhile. On the event
+    loop it stopped every request, a commit screen's refreshes included, for as long."""
+    entered = threading.Event()
+    log = campus.session.log
+
+    def logging(*args: Any, **kwargs: Any) -> None:
+        entered.set()
+        log(*args, **kwargs)
+
+    monkeypatch.setattr(campus.session, "log", logging)
+    refused: list[int] = []
+    with campus.session.lock:  # a long call on the database
+        caller = threading.Thread(target=lambda: refused.append(http.get(f"{API}/schools").status_code))
+        caller.start()  # no token: refused at once, and logged
+        assert entered.wait(10)  # the refused call waits for the lock to log its error
+        with httpx.Client(base_url=str(http.base_url), timeout=5) as other:
+            assert other.get("/openapi.json").status_code == 200  # answered meanwhile
+    caller.join(30)
+    assert refused == [401]
+    assert campus.error_log()[-1]["path"] == "/api/businessOfficeIntegration/schools"

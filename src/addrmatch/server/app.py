@@ -90,14 +90,16 @@ class _Api:
 
     # -- errors ---------------------------------------------------------------------
 
-    def failure(
+    async def failure(
         self, request: Request, endpoint: Endpoint | None, exc: BaseException, payload: Any
     ) -> Response:
         """The problem response of a failed call, which is in the error log (once)."""
         request_id = uuid.uuid4().hex[:16]
         status, title = status_of(exc)
         if endpoint is not None and not getattr(exc, "_boi_logged", False):
-            self.campus.session.log(endpoint, exc, payload=payload)
+            # In the thread pool, as every call on the database: the log waits for the session's
+            # lock (and SQLite's), which the event loop must never do (every request would wait).
+            await run_in_threadpool(self.campus.session.log, endpoint, exc, payload=payload)
         if status == 500:
             detail = f"internal error; the error log has it under request id {request_id}"
             if hasattr(exc, "add_note"):
@@ -113,9 +115,9 @@ class _Api:
         headers = {"Cache-Control": "no-store"}
         return _json(body, status, media_type=PROBLEM_TYPE, **headers)
 
-    def unauthorized(self, request: Request, endpoint: Endpoint, detail: str) -> Response:
+    async def unauthorized(self, request: Request, endpoint: Endpoint, detail: str) -> Response:
         exc = ValidationError(f"authorization: {detail}", field="Authorization", rule=Rule.TYPE, value=None)
-        self.campus.session.log(endpoint, exc)
+        await run_in_threadpool(self.campus.session.log, endpoint, exc)
         body = problem(
             401,
             "Unauthorized",
@@ -178,18 +180,23 @@ class _Api:
         async def handle(request: Request) -> Response:
             token = bearer_token(request.headers.get("authorization"))
             if token is None:
-                return self.unauthorized(request, endpoint, "a bearer token is required (see the Token URL)")
+                return await self.unauthorized(
+                    request, endpoint, "a bearer token is required (see the Token URL)"
+                )
             client = await run_in_threadpool(self.campus.token_client, token, now=self.clock())
             if client is None:
-                return self.unauthorized(request, endpoint, "the bearer token is unknown, expired or revoked")
+                return await self.unauthorized(
+                    request, endpoint, "the bearer token is unknown, expired or revoked"
+                )
             payload: Any = None
             try:
                 payload = await self._body(request, endpoint)
                 args, kwargs = self._arguments(request, endpoint, payload)
-                handler = _handler(self.campus, endpoint)
-                result = await run_in_threadpool(handler, *args, **kwargs)
+                # The handler is found in the thread pool too: ``campus.sync`` takes the session's
+                # lock, which the event loop must never wait for.
+                result = await run_in_threadpool(_call, self.campus, endpoint, args, kwargs)
             except Exception as exc:  # every failure is a problem response; a 500 shows no trace
-                return self.failure(request, endpoint, exc, payload)
+                return await self.failure(request, endpoint, exc, payload)
             return _json(result)
 
         handle.__name__ = endpoint.name.replace(".", "_")
@@ -301,6 +308,10 @@ def _handler(campus: Campus, endpoint: Endpoint) -> Callable[..., Any]:
     for part in endpoint.handler.split("."):
         target = getattr(target, part)
     return target  # type: ignore[no-any-return]
+
+
+def _call(campus: Campus, endpoint: Endpoint, args: list[Any], kwargs: dict[str, Any]) -> Any:
+    return _handler(campus, endpoint)(*args, **kwargs)
 
 
 _DOCS_PAGE = f"""<!DOCTYPE html>
