@@ -22,6 +22,7 @@ import csv
 import io
 import re
 import shutil
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -125,6 +126,37 @@ def assert_readable(page: Page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
+def expect_committed(page: Page, campus: Campus) -> None:
+    """The sync screen follows the commit job to COMMITTED; if it does not, the failure says why:
+    the job and the sync as Campus sees them, what the screen shows, the error log's tail, and
+    whether a call holds the Campus session (a stuck call) or the commit thread still runs."""
+    try:
+        expect(page.locator("#sync-state")).to_have_text("COMMITTED", timeout=90_000)
+    except AssertionError as failure:
+        threads = sorted(t.name for t in threading.enumerate())
+        screen = (
+            page.locator("#commit-job").all_inner_texts(),
+            page.locator('meta[http-equiv="refresh"]').count(),
+        )
+        lock = campus.session.lock
+        if not lock.acquire(timeout=30):
+            raise AssertionError(
+                f"{failure}\nthe Campus session is held by a stuck call; threads: {threads}"
+            ) from None
+        try:
+            job, status, errors = (
+                campus.sync.commit_job_status(),
+                campus.sync.status(),
+                campus.error_log()[-5:],
+            )
+        finally:
+            lock.release()
+        raise AssertionError(
+            f"{failure}\ncommit job: {job}\nsync: {status}\nscreen: {screen[0]}, refreshing: {screen[1] > 0}"
+            f"\nthreads: {threads}\nerror log, last {len(errors)}: {errors}"
+        ) from None
+
+
 def test_a_whole_synchronization_by_file_upload(page: Page, district: tuple[str, Campus, Path]) -> None:
     _, campus, hr_file = district
     page.get_by_role("link", name="Business Office Synchronization").first.click()
@@ -190,7 +222,7 @@ def test_a_whole_synchronization_by_file_upload(page: Page, district: tuple[str,
     expect(page.locator("#commit")).to_be_enabled()
     expect(page.locator("body")).to_contain_text("WARNING: Be sure that all your data is valid")
     page.get_by_role("button", name="Commit").click()
-    expect(page.locator("#sync-state")).to_have_text("COMMITTED", timeout=90_000)  # the page refreshes itself
+    expect_committed(page, campus)  # the page refreshes itself
     expect(page.locator("#commit-job")).to_contain_text("469 committed, 0 failed of 469")
     expect(page.locator("#start-transfer")).to_be_enabled()
     assert campus.get_staff("E10303")["hrManaged"] is True
