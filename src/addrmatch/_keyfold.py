@@ -43,16 +43,45 @@ def _number_word(word: str) -> str:
     return m.group(1) if m else word
 
 
+def _table_fold(word: str) -> str:
+    return _number_word(_NAME_ABBREVIATIONS.get(word, word))
+
+
+# What the name folds do to a word, looked up once per word (most words are in no table):
+# a word's fold inside a name (name abbreviations, ordinal words) ...
+_WORD_FOLDS: Final[dict[str, str]] = {
+    w: _table_fold(w) for w in (*_NAME_ABBREVIATIONS, *_ORDINAL_WORDS) if _table_fold(w) != w
+}
+# ... and as a whole name ("S" is the directional S, "N" ~ "NORTH").
+_LONE_FOLDS: Final[dict[str, str]] = {**_WORD_FOLDS, **_DIRECTIONALS}
+_STARTS_PHRASE: Final = 1  #: may start a highway designation or a state's name ("COUNTY", "TX")
+_STARTS_ORDINAL: Final = 2  #: may start an ordinal written in two words ("TWENTY")
+_FOLDS: Final = 4  #: has a fold in _WORD_FOLDS
+
+
+def _word_flags() -> dict[str, int]:
+    flags: dict[str, int] = {}
+    for words, bit in ((_HIGHWAY_FIRST | _STATE_FIRST, _STARTS_PHRASE), (_ORDINAL_HEADS, _STARTS_ORDINAL)):
+        for w in words:
+            flags[w] = flags.get(w, 0) | bit
+    for w in _WORD_FOLDS:
+        flags[w] = flags.get(w, 0) | _FOLDS
+    return flags
+
+
+_WORD_FLAGS: Final[dict[str, int]] = _word_flags()
+
+
 def fold_name(value: str | None) -> str:
     """Street or city name -> key part (see :mod:`addrmatch.key`)."""
     if not value:
         return ""
     if " " not in value and "-" not in value and value.isalnum() and value.isascii():
         # One plain word ("MAIN", "5TH", "FIFTH", "ST"): no highway or two-word ordinal can start here.
-        found = _DIRECTIONALS.get(value)
+        found = _LONE_FOLDS.get(value)
         if found is not None:
             return found
-        return _number_word(_NAME_ABBREVIATIONS.get(value, value))
+        return _number_word(value) if value[0] in _DIGITS else value
     if "-" in value:
         words = _words_with_hyphens(value)
     elif (bare := value.replace(" ", "")).isascii() and bare.isalnum():
@@ -66,17 +95,21 @@ def fold_name(value: str | None) -> str:
     count = len(words)
     while n < count:
         word = words[n]
-        if n + 1 < count:
-            highway = _highway_at(words, n) if word in _HIGHWAY_FIRST or word in _STATE_FIRST else 0
+        flags = _WORD_FLAGS.get(word, 0)
+        if flags & (_STARTS_PHRASE | _STARTS_ORDINAL) and n + 1 < count:
+            highway = _highway_at(words, n) if flags & _STARTS_PHRASE else 0
             if highway:
                 out.append(_HIGHWAYS.get(tuple(words[n : n + highway]), "SR"))  # "TX 121": a state's route
                 n += highway
                 continue
-            if word in _ORDINAL_HEADS and word + words[n + 1] in _ORDINAL_WORDS:
+            if flags & _STARTS_ORDINAL and word + words[n + 1] in _ORDINAL_WORDS:
                 out.append(_number_word(word + words[n + 1]))  # "TWENTY FIRST" ~ "21ST"
                 n += 2
                 continue
-        out.append(_number_word(_NAME_ABBREVIATIONS.get(word, word)))
+        if flags & _FOLDS:
+            out.append(_WORD_FOLDS[word])
+        else:
+            out.append(_number_word(word) if word and word[0] in _DIGITS else word)
         n += 1
     return "".join(out)
 

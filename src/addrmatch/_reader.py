@@ -167,6 +167,10 @@ def _gazetteer() -> _Gazetteer:
     return _GAZETTEER[0]
 
 
+#: What :meth:`Reader._score` returns for no reading (a float: no boxing per reading).
+_NO_READING: Final = -1e300
+
+
 def _any_class(classes: list[int], start: int, end: int, bits: int) -> bool:
     """Has any word in ``[start, end)`` one of the class ``bits``?"""
     for k in range(start, end):  # noqa: SIM110 (a plain loop compiles to C; any() over a generator does not)
@@ -247,6 +251,8 @@ class Reader:
         "place_memo",
         "po_box",
         "raws",
+        "scored_direction",
+        "scored_tag",
         "spans",
         "warnings",
         "zone_end",
@@ -269,6 +275,8 @@ class Reader:
         self.zone_end = 0
         self.place_memo: dict[int, bool] = {}
         self.late_unit: tuple[int, Sequence[int]] | None = None  # a unit written after the ZIP
+        self.scored_tag = -1  # the last reading _score scored: its type's index
+        self.scored_direction = -1  # and its direction's
 
     # -- the place, read from the right ------------------------------------
 
@@ -1159,53 +1167,52 @@ class Reader:
         starts = [i]
         if zone_end - i >= 2 and classes[i] & DIRECTIONAL:
             starts.append(i + 1)
-        best: tuple[float, int, int, int, int] | None = None
-        second = -1e9
+        found = False
+        best_score = second = -1e9
+        best_p = best_s = best_tag = best_direction = -1
         for p in starts:
             highway_end = self._highway_end(p, zone_end)
             first = max(p + 1, highway_end)
             # Where may the street end? At the end of the zone, or (a city or
             # leftovers after it) right after a type or a directional; anywhere
             # when the zone has no type at all ("1600 NE 4th Fort Lauderdale").
-            if _any_class(classes, p + 1, zone_end, SUFFIX):
-                ends = [
-                    e
-                    for e in range(first, zone_end)
-                    if classes[e - 1] & (SUFFIX | DIRECTIONAL) or e == highway_end
-                ]
-                ends.append(zone_end)
-            else:
-                ends = list(range(first, zone_end + 1))
-            if tail_allowed:
-                ends.extend(
-                    e
-                    for e in range(max(first, zone_end - _CITY_MAX_WORDS), zone_end)
-                    if e not in ends and self._known_place(e, zone_end)
-                )
+            # (Plain int loops: generators, list(range()) and `in` on a list are slow compiled.)
+            typed = _any_class(classes, p + 1, zone_end, SUFFIX)
+            ends: list[int] = []
+            for e in range(first, zone_end):
+                if not typed or classes[e - 1] & (SUFFIX | DIRECTIONAL) or e == highway_end:
+                    ends.append(e)
+            ends.append(zone_end)
+            if tail_allowed and typed:
+                for e in range(max(first, zone_end - _CITY_MAX_WORDS), zone_end):
+                    if not (
+                        classes[e - 1] & (SUFFIX | DIRECTIONAL) or e == highway_end
+                    ) and self._known_place(e, zone_end):
+                        ends.append(e)  # a known city may start after a name word
             for s in ends:
-                # Without, then with, a post-directional; with, then without, the type
-                # (plain int loops: iterating over tuples of bools is slow compiled).
+                # Without, then with, a post-directional; with, then without, the type.
                 directions = 2 if classes[s - 1] & DIRECTIONAL and s - p >= 2 else 1
                 for d in range(directions):
                     direction = d == 1
                     last = s - 2 if direction else s - 1
                     weak = classes[last] & SUFFIX and not classes[last] & COMMON_SUFFIX
                     for t in range(2 if weak else 1):
-                        with_tag = t == 0
-                        reading = self._score(i, p, s, direction, with_tag, highway_end, zone_end)
-                        if reading is None:
+                        score = self._score(i, p, s, direction, t == 0, highway_end, zone_end)
+                        if score == _NO_READING:
                             continue
-                        score, tag, direction_at = reading
                         if s < zone_end:
                             score += self._tail_score(s, zone_end, tail_allowed, place_known)
-                        if best is None or score > best[0]:
-                            if best is not None:
-                                second = max(second, best[0])
-                            best = (score, p, s, tag, direction_at)
+                        if not found or score > best_score:
+                            if found:
+                                second = max(second, best_score)
+                            found = True
+                            best_score, best_p, best_s = score, p, s
+                            best_tag, best_direction = self.scored_tag, self.scored_direction
                         else:
                             second = max(second, score)
-        if best is None:
+        if not found:
             return None
+        best = (best_score, best_p, best_s, best_tag, best_direction)
         margin = best[0] - second
         if margin < 1.0:
             self.penalty += (1.0 - margin) * 0.6 + 0.2
@@ -1213,16 +1220,18 @@ class Reader:
 
     def _score(
         self, i: int, p: int, s: int, with_direction: bool, with_tag: bool, highway_end: int, zone_end: int
-    ) -> tuple[float, int, int] | None:
-        """One reading: prefix [i, p), name, type, direction, up to s.
-        Returns (score, type index, direction index), -1 for none."""
+    ) -> float:
+        """One reading: prefix [i, p), name, type, direction, up to s. Returns
+        its score, or :data:`_NO_READING`; the type's and the direction's
+        indexes (-1 for none) are left in ``scored_tag`` and ``scored_direction``
+        (no tuple per reading)."""
         keys, classes = self.keys, self.classes
         score = 0.0
         last = s - 1
         direction = last if with_direction else -1
         if with_direction:
             if s - p < 2 or not classes[last] & DIRECTIONAL or last < highway_end:
-                return None
+                return _NO_READING
             score += 0.5
             if s < zone_end:
                 starts_place = self._known_place(last, zone_end)
@@ -1278,7 +1287,7 @@ class Reader:
         body_end = last + 1
         n = body_end - body_start
         if n <= 0:
-            return None
+            return _NO_READING
         first_cls = classes[body_start]
         if n == 1 and first_cls & COMMON_SUFFIX and tag < 0 and highway_end <= p:
             score -= 1.5  # a street named only "St" is a misreading (not "Wells", "Park")
@@ -1312,7 +1321,9 @@ class Reader:
                 ):
                     score -= 2.5  # "King Jr Ave SE Maple View Flats": "Ave SE" ended the street
                     break
-        return score, tag, direction
+        self.scored_tag = tag
+        self.scored_direction = direction
+        return score
 
     def _known_place(self, start: int, end: int, state_code: str = "", strict: bool = False) -> bool:
         """Are the words ``[start, end)`` a city of the gazetteer (for the
