@@ -1122,3 +1122,29 @@ def test_wall_boi_reports_have_csv_beside_json(tmp_path: Path) -> None:
     assert {r["section"] for r in rows} == {key for key, found in as_json["sections"].items() if found}
     assert {r["lastName"] for r in rows} >= {"Hurley", "Bonquet"}
     assert os.stat(out).st_mode & 0o777 == 0o600
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["load", "{db}", "in\x00put.csv", "--column", "address"],
+        ["dedupe", "{csv}", "--column", "address", "-o", "out\x00.csv"],
+        ["normalize", "12 Main\x00 St"],
+    ],
+)
+def test_a_nul_character_in_an_argument_is_a_bad_argument(
+    argv: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A shell cannot pass one (argv strings are C strings); a caller of main() can: exit 2
+    with a one-line error naming the argument, never an internal error, nothing written."""
+    from addrmatch.cli import main
+
+    source = tmp_path / "in.csv"
+    source.write_text("address\n12 Main St\n")
+    args = [a.format(db=tmp_path / "s.db", csv=source) for a in argv]
+    with pytest.raises(SystemExit) as exited:
+        main(args)
+    assert exited.value.code == 2
+    err = capsys.readouterr().err
+    assert "contains a NUL character" in err and "internal error" not in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["in.csv"]

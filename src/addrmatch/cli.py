@@ -158,6 +158,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """
     try:
         parser = build_parser()
+        for n, arg in enumerate(argv or ()):
+            if isinstance(arg, str) and "\x00" in arg:
+                # A command line cannot carry one (argv strings are C strings); a caller of
+                # main() can: the same one-line error as any bad argument, never an internal one.
+                parser.error(f"argument {n + 1} contains a NUL character")
         args = parser.parse_args(argv)
     except KeyboardInterrupt:
         print("addrmatch: interrupted", file=sys.stderr)
