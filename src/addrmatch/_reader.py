@@ -98,10 +98,8 @@ _LEVEL_WORDS: Final = TABLES.level_words
 _FLOOR_NAMES: Final = TABLES.floor_names
 
 _ZIP: Final = re.compile(r"^\d{5}(?:-?\d{4})?-?$")
-_ZIP4: Final = re.compile(r"^\d{4}$")  # a ZIP that lost its leading zero ("NJ 7030")
 # What is written where a ZIP stands: digits first, then digits, letters, hyphens.
 _ZIP_SHAPED: Final = re.compile(r"^\d{2}[0-9A-Z-]{1,10}$")
-_ZIPLIKE: Final = re.compile(r"^\d{6,10}$")  # digits where the ZIP stands, too many for one
 _GRID_HALF: Final = re.compile(r"^[NSEW]\d+[NSEW]?$")
 _NUMBER: Final = re.compile(
     r"^(?:\d+[A-Z]?(?:[-/]\d*[A-Z0-9]+)?|\d+½|[NSEW]\d+[NSEW]\d+|\d+-[A-Z]|[A-Z]\d+)$"
@@ -197,22 +195,35 @@ def _same_axis(first: str, second: str) -> bool:
 # from the word's class bits before any regular expression runs.
 def _number_like(key: str, cls: int) -> bool:
     """A house number: "12", "12A", "12-14", "W148" ..."""
-    return cls & NUMERIC != 0 or _NUMBER.match(key) is not None
+    if cls & NUMERIC:
+        return True
+    return cls & ALPHA == 0 and _NUMBER.match(key) is not None  # every other form has a digit
 
 
 def _unit_id(key: str, cls: int) -> bool:
     """A unit identifier: "4", "4B", "B", "B-2" ..."""
-    return cls & NUMERIC != 0 or _UNIT_ID.match(key) is not None
+    if cls & NUMERIC:
+        return True
+    if cls & ALPHA and key.isascii():
+        return len(key) <= 2  # of letters alone, the pattern takes one or two
+    return _UNIT_ID.match(key) is not None
 
 
 def _box_id(key: str, cls: int) -> bool:
     """A box or route number: a word with a digit."""
-    return cls & NUMERIC != 0 or _BOX_ID.match(key) is not None
+    if cls & NUMERIC:
+        return True
+    return cls & ALPHA == 0 and _BOX_ID.match(key) is not None  # a box number has a digit
 
 
 def _glued_unit(key: str, cls: int) -> bool:
     """A designator glued to its identifier: "SUITE100", "APT4B"."""
     return cls & DIGIT != 0 and cls & NUMERIC == 0 and _GLUED_UNIT.match(key) is not None
+
+
+def _zip_word(key: str, cls: int) -> bool:
+    """A ZIP in one word: "55123", "55123-4567", "551234567", "55123-"."""
+    return (cls & NUMERIC != 0 and len(key) == 5) or _ZIP.match(key) is not None
 
 
 def _grid_half(key: str) -> bool:
@@ -360,14 +371,15 @@ class Reader:
                 and not classes[end - 2] & STATE_CODE
                 and _designator(keys[end - 2]) in _UNITS_NEED_ID
             )  # "Apt 12345" is a unit; "FL 33709", "Lobby 60606" end in a ZIP
-            and _ZIP.match(last)
+            and _zip_word(last, classes[end - 1])
         ):
             return 1
-        if end > 3 and _ZIP4.match(last) and len(keys[end - 2]) == 5 and keys[end - 2].isdigit():
+        four = classes[end - 1] & NUMERIC != 0 and len(last) == 4  # a ZIP that lost its leading zero?
+        if end > 3 and four and len(keys[end - 2]) == 5 and keys[end - 2].isdigit():
             return 2  # "55123 4567": ZIP+4 with a space
         if (
             end > 3
-            and _ZIP4.match(last)
+            and four
             and classes[end - 2] & STATE_CODE
             and (
                 commas[end - 3]
@@ -378,7 +390,7 @@ class Reader:
             # "Hoboken, NJ 7030": a ZIP that lost its leading zero, or mistyped after a city
             # ("Santa Fe NM 8750"); not "Main Aly Fl 1000", a floor
             return 1
-        if end > 3 and _ZIPLIKE.match(last) and classes[end - 2] & STATE_CODE:
+        if end > 3 and classes[end - 1] & NUMERIC and 6 <= len(last) <= 10 and classes[end - 2] & STATE_CODE:
             # "IL 6065460610": where a ZIP stands, digits that cannot be one are
             # still the ZIP as written (and its canonical form says why it is none).
             return 1

@@ -197,7 +197,8 @@ def _split(text: str) -> list[str]:
     if "." in text:
         glued: list[str] = []
         for word in words:
-            m = _GLUED_DIRECTIONAL.match(word) if "." in word else None
+            dot = word.find(".")  # the pattern's period is its second or third character
+            m = _GLUED_DIRECTIONAL.match(word) if 0 < dot <= 2 and len(word) - dot > 3 else None
             if m is not None:
                 glued.append(m.group(1))
                 glued.append(m.group(2))
