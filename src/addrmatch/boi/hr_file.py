@@ -19,6 +19,7 @@ naming the file and the line.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any
 
@@ -64,7 +65,9 @@ _HEADER = {_fold_header(c): c for part in CSV_COLUMNS.values() for c in part}
 # reading HR files
 
 
-def read_hr_file(path: str, *, format: str | None = None) -> tuple[list[dict[str, Any]], list[str]]:
+def read_hr_file(
+    path: str | os.PathLike[str], *, format: str | None = None
+) -> tuple[list[dict[str, Any]], list[str]]:
     """The staff records of an HR file and where each comes from (``"record 3"``,
     ``"line 7"``), for messages. ``format``: ``"json"`` or ``"csv"`` (default:
     from the file name's suffix, ``.csv`` or else JSON).
@@ -73,14 +76,15 @@ def read_hr_file(path: str, *, format: str | None = None) -> tuple[list[dict[str
     >>> p = pathlib.Path(tempfile.mkdtemp()) / "hr.csv"
     >>> _ = p.write_text("staff_number,lastName,firstName,gender,hireDate,schoolNumber,titleCode,startDate\\n"
     ...                  "1001,Smith,Pat,F,2020-07-25,010,T1,2020-08-25\\n1001,,,,,106,T2,2021-08-25\\n")
-    >>> records, where = read_hr_file(str(p))
+    >>> records, where = read_hr_file(p)  # a str or a path-like
     >>> [(r["staffNumber"], len(r["employments"]), len(r["positions"])) for r in records], where
     ([('1001', 1, 2)], ['line 2'])
     """
-    kind = format or ("csv" if path.lower().endswith(".csv") else "json")
+    name = os.fspath(path)
+    kind = format or ("csv" if name.lower().endswith(".csv") else "json")
     if kind == "csv":
-        return _read_csv(path)
-    return _read_json(path)
+        return _read_csv(name)
+    return _read_json(name)
 
 
 def _read_json(path: str) -> tuple[list[dict[str, Any]], list[str]]:
