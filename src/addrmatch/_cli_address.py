@@ -8,7 +8,7 @@ import sys
 from collections.abc import Iterator
 from typing import Any
 
-from addrmatch._cli_common import EXIT_NO, EXIT_OK, Console, common_options, dumps
+from addrmatch._cli_common import EXIT_NO, EXIT_OK, Console, add_format_option, common_options, dumps
 from addrmatch._cli_options import csv_cells, csv_value
 from addrmatch.address import BOI_FIELDS, Address
 from addrmatch.dedupe import one_line
@@ -38,11 +38,9 @@ def add_address_commands(sub: Any) -> None:
         " an input that is not an address gets an empty output and a message on stderr (exit 1).",
     )
     p.add_argument("text", nargs="*", metavar="TEXT", help="an address; none: read lines from stdin")
-    p.add_argument(
-        "--format",
-        choices=("text", "json", "csv"),
-        default="text",
-        help="text: one line per address; json: one JSON object per line, the BOI field names and"
+    add_format_option(
+        p,
+        "text: one line per address; json: one JSON object per line, the BOI field names and"
         " matchKey; csv: a header, then input, the BOI fields, match_key and error",
     )
     p.set_defaults(handler=_cmd_normalize)
@@ -56,11 +54,8 @@ def add_address_commands(sub: Any) -> None:
     )
     p.add_argument("a", metavar="A", help="the first address")
     p.add_argument("b", metavar="B", help="the second address")
-    p.add_argument(
-        "--format",
-        choices=("text", "json", "csv"),
-        default="text",
-        help="text: a table; json: same, leftKey, rightKey and each field; csv: one row per field",
+    add_format_option(
+        p, "text: a table; json: same, leftKey, rightKey and each field; csv: one row per field"
     )
     p.set_defaults(handler=_cmd_match)
 

@@ -26,6 +26,7 @@ import time
 import traceback
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, NoReturn, TextIO
 
 from addrmatch._files import write_atomically
@@ -43,8 +44,10 @@ __all__ = [
     "CommandError",
     "Console",
     "Handler",
+    "add_format_option",
     "common_options",
     "dumps",
+    "existing_database",
     "read_json",
     "run_handler",
     "timed",
@@ -174,6 +177,37 @@ def common_options(*, suppress: bool = True) -> argparse.ArgumentParser:
         " and show the traceback of an error",
     )
     return parser
+
+
+def add_format_option(p: argparse.ArgumentParser, help: str) -> None:
+    """The ``--format text|json|csv`` option of a command (text by default).
+
+    >>> p = argparse.ArgumentParser(); add_format_option(p, "json: one object")
+    >>> p.parse_args(["--format", "csv"]).format
+    'csv'
+    """
+    p.add_argument("--format", choices=("text", "json", "csv"), default="text", help=help)
+
+
+def existing_database(path: str, tables: set[str], *, kind: str, create_hint: str) -> None:
+    """``path`` must be an existing SQLite file holding ``tables`` (a read never
+    creates or alters a database): :class:`CommandError` naming what it is
+    otherwise. It is looked at read-only (``mode=ro``).
+
+    >>> existing_database("no-such.db", {"addresses"}, kind="an address store", create_hint="addrmatch load")
+    Traceback (most recent call last):
+    ...
+    addrmatch._cli_common.CommandError: no database at 'no-such.db' (create one with `addrmatch load`)
+    """
+    if os.path.isdir(path):
+        raise CommandError(f"{path!r} is a directory, not a database file")
+    if not os.path.exists(path):
+        raise CommandError(f"no database at {path!r} (create one with `{create_hint}`)")
+    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
+    with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
+        found = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if not tables <= found:
+        raise CommandError(f"{path!r} is an SQLite database but not {kind}")
 
 
 def dumps(data: Any, *, indent: int | None = 2) -> str:

@@ -16,7 +16,16 @@ from typing import Any, TextIO
 import shtab
 
 from addrmatch import __version__
-from addrmatch._cli_common import EXIT_OK, CommandError, Console, common_options, dumps, timed, write_private
+from addrmatch._cli_common import (
+    EXIT_OK,
+    CommandError,
+    Console,
+    add_format_option,
+    common_options,
+    dumps,
+    timed,
+    write_private,
+)
 from addrmatch._cli_options import EXAMPLE_FILE, add_column_options, address_columns, csv_value, input_paths
 from addrmatch._csvinput import open_lines
 from addrmatch.dedupe import DedupeDetails, DedupeSummary, dedupe_stream, write_atomically
@@ -82,12 +91,7 @@ def add_dedupe_command(sub: Any) -> None:
         " duplicates come from",
     )
     p.add_argument("--top", type=int, default=10, metavar="N", help="how many largest groups to list (10)")
-    p.add_argument(
-        "--format",
-        choices=("text", "json", "csv"),
-        default="text",
-        help="format of the summary: text, json, or csv (a header and one row of the counts)",
-    )
+    add_format_option(p, "format of the summary: text, json, or csv (a header and one row of the counts)")
     p.add_argument(
         "--engine",
         choices=("auto", "python", "duckdb"),

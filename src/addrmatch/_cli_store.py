@@ -8,14 +8,21 @@ import argparse
 import contextlib
 import csv
 import os
-import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import shtab
 
-from addrmatch._cli_common import EXIT_OK, CommandError, Console, common_options, dumps, timed
+from addrmatch._cli_common import (
+    EXIT_OK,
+    CommandError,
+    Console,
+    add_format_option,
+    common_options,
+    dumps,
+    existing_database,
+    timed,
+)
 from addrmatch._cli_options import add_column_options, address_columns, csv_cells, input_paths
 from addrmatch._csvinput import CSVRows, open_lines
 from addrmatch._files import create_private, remove_database
@@ -46,7 +53,7 @@ def add_store_commands(sub: Any) -> None:
         " missing), all files in one transaction: on an error (a missing column, a malformed CSV row)"
         " nothing is loaded. Rows whose address cannot be read are skipped and counted.",
     )
-    p.add_argument("db", metavar="DB", help="the SQLite database file").complete = shtab.FILE  # type: ignore[attr-defined]
+    _add_db_argument(p)
     p.add_argument("inputs", nargs="*", metavar="INPUT.csv", help="CSV files to load").complete = shtab.FILE  # type: ignore[attr-defined]
     add_column_options(p)
     p.add_argument(
@@ -64,14 +71,11 @@ def add_store_commands(sub: Any) -> None:
         description="Rank the addresses in DB by similarity to QUERY (typos and missing parts"
         " allowed), best first, with a score from 0 to 100.",
     )
-    p.add_argument("db", metavar="DB", help="the SQLite database file").complete = shtab.FILE  # type: ignore[attr-defined]
+    _add_db_argument(p)
     p.add_argument("query", metavar="QUERY", help="the address to look for, as free text")
     p.add_argument("--limit", type=int, default=10, metavar="N", help="at most N results (10)")
-    p.add_argument(
-        "--format",
-        choices=("text", "json", "csv"),
-        default="text",
-        help="json: a list of {id, score, address, matchKey}; csv: id, score, the BOI fields, match_key",
+    add_format_option(
+        p, "json: a list of {id, score, address, matchKey}; csv: id, score, the BOI fields, match_key"
     )
     p.set_defaults(handler=_cmd_search)
 
@@ -82,15 +86,17 @@ def add_store_commands(sub: Any) -> None:
         description="List groups of stored addresses that are the same address (legacy data may hold"
         " such duplicates; the store resolves to the oldest row of a group).",
     )
-    p.add_argument("db", metavar="DB", help="the SQLite database file").complete = shtab.FILE  # type: ignore[attr-defined]
-    p.add_argument(
-        "--format",
-        choices=("text", "json", "csv"),
-        default="text",
-        help="json: a list of groups, each a list of {id, address, matchKey}; csv: group, id, the BOI"
+    _add_db_argument(p)
+    add_format_option(
+        p,
+        "json: a list of groups, each a list of {id, address, matchKey}; csv: group, id, the BOI"
         " fields, match_key",
     )
     p.set_defaults(handler=_cmd_report)
+
+
+def _add_db_argument(p: argparse.ArgumentParser) -> None:
+    p.add_argument("db", metavar="DB", help="the SQLite database file").complete = shtab.FILE  # type: ignore[attr-defined]
 
 
 def _open_store(path: str, *, create: bool) -> Any:
@@ -99,18 +105,15 @@ def _open_store(path: str, *, create: bool) -> Any:
     alters a database."""
     from addrmatch.store import AddressStore
 
-    if os.path.isdir(path):
-        raise CommandError(f"{path!r} is a directory, not a database file")
     if not create:
-        if not os.path.exists(path):
-            raise CommandError(
-                f"no database at {path!r} (create one with `addrmatch load {path} INPUT.csv ...`)"
-            )
-        uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
-        with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
-            tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-        if not {"addresses", "addrmatch_meta"} <= tables:
-            raise CommandError(f"{path!r} is an SQLite database but not an addrmatch address store")
+        existing_database(
+            path,
+            {"addresses", "addrmatch_meta"},
+            kind="an addrmatch address store",
+            create_hint=f"addrmatch load {path} INPUT.csv ...",
+        )
+    elif os.path.isdir(path):
+        raise CommandError(f"{path!r} is a directory, not a database file")
     return AddressStore(path)
 
 

@@ -41,7 +41,6 @@ import getpass
 import io
 import json
 import os
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -52,7 +51,9 @@ from addrmatch._cli_common import (
     EXIT_OK,
     CommandError,
     Console,
+    add_format_option,
     common_options,
+    existing_database,
     write_csv,
     write_private,
 )
@@ -82,17 +83,12 @@ _REFERENCE_OPTIONS = (
 def existing_campus(path: str) -> str:
     """``path`` must be an existing Campus database (a read never creates one);
     :class:`CommandError` otherwise."""
-    if os.path.isdir(path):
-        raise CommandError(f"{path!r} is a directory, not a database file")
-    if not os.path.exists(path):
-        raise CommandError(
-            f"no database at {path!r} (create one with `addrmatch boi load-reference {path} --schools ...`)"
-        )
-    uri = Path(os.path.abspath(path)).as_uri() + "?mode=ro"
-    with contextlib.closing(sqlite3.connect(uri, uri=True)) as conn:
-        tables = {name for (name,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if not {"person", "staff", "school"} <= tables:
-        raise CommandError(f"{path!r} is an SQLite database but not an addrmatch.boi Campus database")
+    existing_database(
+        path,
+        {"person", "staff", "school"},
+        kind="an addrmatch.boi Campus database",
+        create_hint=f"addrmatch boi load-reference {path} --schools ...",
+    )
     return path
 
 
@@ -582,9 +578,7 @@ def register(sub: Any) -> None:
         description="Show the state of the last staff synchronization and of the last commit job.",
     )
     p.add_argument("db", metavar="DB", help="the Campus database file")
-    p.add_argument(
-        "--format", choices=("text", "json", "csv"), default="text", help="csv: one row per record"
-    )
+    add_format_option(p, "csv: one row per record")
     p.set_defaults(handler=campus_handler(_cmd_status))
 
     p = commands.add_parser(
@@ -597,12 +591,7 @@ def register(sub: Any) -> None:
     )
     p.add_argument("db", metavar="DB", help="the Campus database file")
     p.add_argument("--new-secret", action="store_true", help="generate a new Client Secret")
-    p.add_argument(
-        "--format",
-        choices=("text", "json", "csv"),
-        default="text",
-        help="json or csv: clientId, clientSecret",
-    )
+    add_format_option(p, "json or csv: clientId, clientSecret")
     p.set_defaults(handler=campus_handler(_cmd_credentials))
 
     p = commands.add_parser(
