@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from tests.boi.boi_support import ASSIGNMENT_CODES, BASKETBALL_COACH, GENDERS, SCHOOLS
+from tests.boi.boi_support import BASKETBALL_COACH, load_lists
 from tests.fuzz.values import BIRTHDATES, SSNS
 
 from addrmatch import AddressStore
@@ -132,12 +132,7 @@ class Workspace:
     def _build_campus(self, path: Path) -> None:
         campus = Campus(path, clock=lambda: FIXED_DAY)
         try:
-            for number, name in SCHOOLS:
-                campus.add_school(number, name)
-            for code, name in GENDERS:
-                campus.add_gender(code, name)
-            for code, description in ASSIGNMENT_CODES:
-                campus.add_assignment_code(code, description)
+            load_lists(campus)
             for payload in stored_staff():
                 campus.create_staff(payload)
             creds = campus.api_credentials()
