@@ -50,7 +50,7 @@ def _table_fold(word: str) -> str:
 # What the name folds do to a word, looked up once per word (most words are in no table):
 # a word's fold inside a name (name abbreviations, ordinal words) ...
 _WORD_FOLDS: Final[dict[str, str]] = {
-    w: _table_fold(w) for w in (*_NAME_ABBREVIATIONS, *_ORDINAL_WORDS) if _table_fold(w) != w
+    w: folded for w in (*_NAME_ABBREVIATIONS, *_ORDINAL_WORDS) if (folded := _table_fold(w)) != w
 }
 # ... and as a whole name ("S" is the directional S, "N" ~ "NORTH").
 _LONE_FOLDS: Final[dict[str, str]] = {**_WORD_FOLDS, **_DIRECTIONALS}

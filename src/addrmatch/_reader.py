@@ -296,15 +296,16 @@ class Reader:
         if end > 2 and keys[end - 1] in _COUNTRY:
             n = 2 if keys[end - 1] == "STATES" and keys[end - 2] == "UNITED" else 1
             before = keys[end - n - 1]
-            if end - n > 1 and (commas[end - n - 1] or _ZIP.match(before) is not None or before in _STATES):
+            if end - n > 1 and (
+                commas[end - n - 1] or _zip_word(before, self.classes[end - n - 1]) or before in _STATES
+            ):
                 end -= n  # "..., USA", "02895 United States", "CA United States"
         classes = self.classes
         if (
             end >= 4
             and _unit_id(keys[end - 1], classes[end - 1])
             and (keys[end - 2] == "#" or (classes[end - 2] & UNIT and not classes[end - 2] & STATE_CODE))
-            and classes[end - 3] & DIGIT
-            and _ZIP.match(keys[end - 3]) is not None
+            and _zip_word(keys[end - 3], classes[end - 3])
         ):
             # "..., MN 55123 Apt 4", "... 55123, #4": a unit written after the ZIP
             self.late_unit = (-1 if keys[end - 2] == "#" else end - 2, (end - 1,))
@@ -1224,11 +1225,10 @@ class Reader:
                             second = max(second, score)
         if not found:
             return None
-        best = (best_score, best_p, best_s, best_tag, best_direction)
-        margin = best[0] - second
+        margin = best_score - second
         if margin < 1.0:
             self.penalty += (1.0 - margin) * 0.6 + 0.2
-        return best
+        return best_score, best_p, best_s, best_tag, best_direction
 
     def _score(
         self, i: int, p: int, s: int, with_direction: bool, with_tag: bool, highway_end: int, zone_end: int
